@@ -1,0 +1,201 @@
+//! Generator of `src/ziggurat/tables.rs`, in f64 with `libm` so that it gives the same text
+//! on every target. `tests/tables.rs` regenerates the file and compares it byte for byte;
+//! `GLOROT_BLESS=1 cargo test --test tables` rewrites it after a deliberate change (which is
+//! a new stream version: see the crate docs).
+
+use core::fmt::Write;
+
+/// Layers per ziggurat (indexed by the low 8 bits of a draw).
+pub const N: usize = 256;
+/// Magnitudes have 23 bits: `x = mag * W[i]` with `W[i] = width_i / 2^23`.
+pub const SCALE: f64 = 8_388_608.0;
+/// The truncation bound of the truncated sampler.
+pub const BOUND: f64 = 2.0;
+
+fn f(x: f64) -> f64 {
+    libm::exp(-0.5 * x * x)
+}
+fn finv(y: f64) -> f64 {
+    libm::sqrt(-2.0 * libm::log(y))
+}
+
+/// The normal ziggurat (Marsaglia & Tsang 2000): edges `X[0..=256]`, where `X[0] = V/f(R)`
+/// is the width of the base strip (which carries the tail), `X[1] = R`, `X[i+1] =
+/// f⁻¹(f(X[i]) + V/X[i])`, `X[256] = 0`, and `R` is found by bisection so that the top strip
+/// `[0, X[255]] × [f(X[255]), 1]` has area `V` too.
+pub struct Normal {
+    pub r: f64,
+    pub v: f64,
+    pub x: [f64; N + 1],
+}
+
+fn normal_area(r: f64) -> f64 {
+    r * f(r) + libm::sqrt(core::f64::consts::FRAC_PI_2) * libm::erfc(r / core::f64::consts::SQRT_2)
+}
+
+/// `None` if the strips reach the top before the last layer (R too small), else the top
+/// strip's area minus `V` (positive: R too large).
+fn normal_edges(r: f64) -> Option<(f64, [f64; N + 1])> {
+    let v = normal_area(r);
+    let mut x = [0.0; N + 1];
+    x[0] = v / f(r);
+    x[1] = r;
+    for i in 1..N - 1 {
+        let y = f(x[i]) + v / x[i];
+        if y >= 1.0 {
+            return None;
+        }
+        x[i + 1] = finv(y);
+    }
+    x[N] = 0.0;
+    Some((x[N - 1] * (1.0 - f(x[N - 1])) - v, x))
+}
+
+pub fn normal() -> Normal {
+    let (mut lo, mut hi) = (3.0_f64, 4.0_f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid == lo || mid == hi {
+            break;
+        }
+        match normal_edges(mid) {
+            Some((resid, _)) if resid > 0.0 => hi = mid,
+            _ => lo = mid,
+        }
+    }
+    let (_, x) = normal_edges(hi).expect("bisection ends on a feasible R");
+    Normal {
+        r: hi,
+        v: normal_area(hi),
+        x,
+    }
+}
+
+/// The ziggurat of the normal density restricted to `[0, BOUND]` (see DESIGN.md): strips
+/// stacked from `y = 0`, `w_i = min(BOUND, f⁻¹(y_i))`, `y_{i+1} = y_i + V/w_i`, with `V`
+/// found by bisection so that `y_N = 1`. No tail: every strip lies inside `[0, BOUND]`.
+pub struct Truncated {
+    pub v: f64,
+    pub w: [f64; N + 1],
+    pub y: [f64; N + 1],
+}
+
+/// `Err(())` if `v` overshoots (the stack passes `y = 1` early or ends above 1).
+fn truncated_strips(v: f64) -> Result<([f64; N + 1], [f64; N + 1]), ()> {
+    let mut w = [0.0; N + 1];
+    let mut y = [0.0; N + 1];
+    for i in 0..N {
+        w[i] = if y[i] <= f(BOUND) { BOUND } else { finv(y[i]) };
+        y[i + 1] = y[i] + v / w[i];
+        if y[i + 1] > 1.0 || (i + 1 < N && y[i + 1] >= 1.0) {
+            return Err(());
+        }
+    }
+    w[N] = 0.0;
+    Ok((w, y))
+}
+
+pub fn truncated() -> Truncated {
+    let (mut lo, mut hi) = (1e-4_f64, 1e-2_f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid == lo || mid == hi {
+            break;
+        }
+        match truncated_strips(mid) {
+            Ok(_) => lo = mid,
+            Err(()) => hi = mid,
+        }
+    }
+    let (w, mut y) = truncated_strips(lo).expect("bisection ends on a feasible V");
+    y[N] = 1.0; // the top of the last strip is the peak; the residual is < 1 ulp-ish
+    Truncated { v: lo, w, y }
+}
+
+/// `floor(inner / outer * 2^23)`: a magnitude below this is inside the next strip's width.
+fn fast_bound(inner: f64, outer: f64) -> u32 {
+    libm::floor(inner / outer * SCALE) as u32
+}
+
+fn write_f32s(out: &mut String, name: &str, doc: &str, xs: &[f64]) {
+    writeln!(out, "/// {doc}").unwrap();
+    writeln!(out, "pub(crate) static {name}: [f32; {}] = [", xs.len()).unwrap();
+    for row in xs.chunks(4) {
+        let items: Vec<String> = row.iter().map(|&x| format!("{:?}", x as f32)).collect();
+        writeln!(out, "    {},", items.join(", ")).unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+}
+
+fn write_u32s(out: &mut String, name: &str, doc: &str, xs: &[u32]) {
+    writeln!(out, "/// {doc}").unwrap();
+    writeln!(out, "pub(crate) static {name}: [u32; {}] = [", xs.len()).unwrap();
+    for row in xs.chunks(6) {
+        let items: Vec<String> = row.iter().map(|x| format!("0x{x:06x}")).collect();
+        writeln!(out, "    {},", items.join(", ")).unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+}
+
+/// The full text of `src/ziggurat/tables.rs`.
+pub fn render() -> String {
+    let nz = normal();
+    let tz = truncated();
+    let mut s = String::new();
+    s.push_str(
+        "//! Ziggurat tables. GENERATED by `tests/support/gen_tables.rs` — do not edit;\n\
+         //! `GLOROT_BLESS=1 cargo test --test tables` regenerates them, and the `tables` test\n\
+         //! fails if this file differs from what the generator writes.\n\n",
+    );
+    writeln!(s, "/// Start of the normal's tail, `R` (f64: {:?}).", nz.r).unwrap();
+    writeln!(s, "pub(crate) const NORM_R: f32 = {:?};", nz.r as f32).unwrap();
+    writeln!(s, "/// `1 / R`.").unwrap();
+    writeln!(
+        s,
+        "pub(crate) const NORM_INV_R: f32 = {:?};",
+        (1.0 / nz.r) as f32
+    )
+    .unwrap();
+    writeln!(
+        s,
+        "// Strip areas: normal V = {:?}, truncated V = {:?}.\n",
+        nz.v, tz.v
+    )
+    .unwrap();
+
+    let w: Vec<f64> = (0..N).map(|i| nz.x[i] / SCALE).collect();
+    let k: Vec<u32> = (0..N).map(|i| fast_bound(nz.x[i + 1], nz.x[i])).collect();
+    let fy: Vec<f64> = (0..=N)
+        .map(|i| if i == 0 { 0.0 } else { f(nz.x[i]) })
+        .collect();
+    write_f32s(
+        &mut s,
+        "NORM_W",
+        "Normal: `W[i] = X[i] / 2^23`, the width of strip `i` per unit of magnitude.",
+        &w,
+    );
+    write_u32s(
+        &mut s,
+        "NORM_K",
+        "Normal: `K[i] = floor(X[i+1] / X[i] * 2^23)`; `mag < K[i]` is accepted at once.",
+        &k,
+    );
+    write_f32s(
+        &mut s,
+        "NORM_F",
+        "Normal: `F[i] = f(X[i])` for `i >= 1` (`F[256] = f(0) = 1`); `F[0]` is unused.",
+        &fy,
+    );
+
+    let tw: Vec<f64> = (0..N).map(|i| tz.w[i] / SCALE).collect();
+    let tk: Vec<u32> = (0..N).map(|i| fast_bound(tz.w[i + 1], tz.w[i])).collect();
+    write_f32s(&mut s, "TRUNC_W", "Truncated: `W[i] = w_i / 2^23`.", &tw);
+    write_u32s(&mut s, "TRUNC_K", "Truncated: `K[i] = floor(w_{i+1} / w_i * 2^23)` (`2^23`: the whole strip is under the curve).", &tk);
+    write_f32s(
+        &mut s,
+        "TRUNC_Y",
+        "Truncated: the strip boundaries `y_0 = 0 < y_1 < … < y_256 = 1`.",
+        &tz.y,
+    );
+    s
+}
