@@ -1,0 +1,152 @@
+//! Chunked, position-addressable filling: the element range `offset .. offset + len` of a
+//! key's stream, cut into chunks of [`CHUNK`] elements whose eight lanes are seeded on their
+//! own, so a fill may start anywhere at the cost of at most one chunk of extra draws.
+
+use wide::f32x8;
+
+use crate::key::{lane_state, Key};
+use crate::lanes::{Lane, Lanes8};
+use crate::{ziggurat, Error};
+
+/// Elements per chunk (frozen by stream version 1): 128 values from each of 8 lanes.
+pub const CHUNK: u64 = 1024;
+const LANES: usize = 8;
+
+/// One of the three samplers of the stream contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Sampler {
+    Normal,
+    TruncatedNormal,
+    Uniform,
+}
+
+/// Validates the element range; nothing is written on `Err`.
+#[inline]
+fn check(offset: u64, len: usize) -> Result<(), Error> {
+    match u64::try_from(len).ok().and_then(|n| offset.checked_add(n)) {
+        Some(_) => Ok(()),
+        None => Err(Error::RangeOverflow),
+    }
+}
+
+/// Calls `f(chunk, lo, part)` for each chunk that `offset .. offset + out.len()` touches,
+/// `part` being the piece of `out` holding that chunk's elements `lo .. lo + part.len()`.
+#[inline(always)]
+fn for_each_chunk(offset: u64, out: &mut [f32], mut f: impl FnMut(u64, usize, &mut [f32])) {
+    let mut pos = offset;
+    let mut rest = out;
+    while !rest.is_empty() {
+        let lo = (pos % CHUNK) as usize;
+        let take = rest.len().min(CHUNK as usize - lo);
+        let (part, tail) = rest.split_at_mut(take);
+        f(pos / CHUNK, lo, part);
+        pos = pos.wrapping_add(take as u64);
+        rest = tail;
+    }
+}
+
+/// The SIMD fill of one sampler.
+pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
+    check(offset, out.len())?;
+    let base = key.base();
+    match s {
+        Sampler::Normal => for_each_chunk(offset, out, |c, lo, part| {
+            chunk_simd(base, c, lo, part, ziggurat::simd::normal)
+        }),
+        Sampler::TruncatedNormal => for_each_chunk(offset, out, |c, lo, part| {
+            chunk_simd(base, c, lo, part, ziggurat::simd::truncated_normal)
+        }),
+        Sampler::Uniform => for_each_chunk(offset, out, |c, lo, part| {
+            chunk_simd(base, c, lo, part, ziggurat::simd::uniform)
+        }),
+    }
+    Ok(())
+}
+
+/// Fills `out` with elements `lo .. lo + out.len()` of chunk `chunk`.
+#[inline(always)]
+fn chunk_simd(
+    base: u64,
+    chunk: u64,
+    lo: usize,
+    out: &mut [f32],
+    kernel: impl Fn(&mut Lanes8) -> f32x8,
+) {
+    let mut lanes =
+        Lanes8::from_states(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+    // Vectors before the range still have to run: a lane's j-th value depends on how many
+    // draws its earlier values rejected.
+    for _ in 0..lo / LANES {
+        kernel(&mut lanes);
+    }
+    let mut out = out;
+    let skip = lo % LANES;
+    if skip != 0 {
+        let v = kernel(&mut lanes);
+        let n = out.len().min(LANES - skip);
+        let (head, rest) = out.split_at_mut(n);
+        head.copy_from_slice(&v.as_array()[skip..skip + n]);
+        out = rest;
+    }
+    let mut body = out.chunks_exact_mut(LANES);
+    for dst in &mut body {
+        dst.copy_from_slice(kernel(&mut lanes).as_array());
+    }
+    let tail = body.into_remainder();
+    if !tail.is_empty() {
+        let v = kernel(&mut lanes);
+        let n = tail.len();
+        tail.copy_from_slice(&v.as_array()[..n]);
+    }
+}
+
+/// The scalar reference fill: each lane run on its own, value `j` of lane `l` written to
+/// chunk element `8j + l`.
+pub(crate) fn fill_reference(
+    s: Sampler,
+    key: Key,
+    offset: u64,
+    out: &mut [f32],
+) -> Result<(), Error> {
+    check(offset, out.len())?;
+    let sample: fn(&mut Lane) -> f32 = match s {
+        Sampler::Normal => ziggurat::normal::<Lane>,
+        Sampler::TruncatedNormal => ziggurat::truncated_normal::<Lane>,
+        Sampler::Uniform => ziggurat::uniform::<Lane>,
+    };
+    let base = key.base();
+    for_each_chunk(offset, out, |chunk, lo, part| {
+        let hi = lo + part.len();
+        for l in 0..LANES {
+            let mut lane = Lane {
+                s: lane_state(base, chunk, l as u32),
+            };
+            let mut e = l;
+            while e < hi {
+                let v = sample(&mut lane);
+                if e >= lo {
+                    part[e - lo] = v;
+                }
+                e += LANES;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Fills `out` from a caller's generator, one word per draw (not position-addressable).
+pub(crate) fn fill_from_rng<R: rand_core::Rng + ?Sized>(
+    s: Sampler,
+    mut rng: &mut R,
+    out: &mut [f32],
+) {
+    match s {
+        Sampler::Normal => out.iter_mut().for_each(|x| *x = ziggurat::normal(&mut rng)),
+        Sampler::TruncatedNormal => out
+            .iter_mut()
+            .for_each(|x| *x = ziggurat::truncated_normal(&mut rng)),
+        Sampler::Uniform => out
+            .iter_mut()
+            .for_each(|x| *x = ziggurat::uniform(&mut rng)),
+    }
+}

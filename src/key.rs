@@ -1,0 +1,100 @@
+//! `Key`: the identity of one tensor's random stream, and the documented mixer that turns
+//! (seed, stream, chunk, lane) into the starting state of one xoshiro128++ lane.
+
+/// SplitMix64's increment (the golden ratio in 0.64 fixed point).
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Tag mixed into `fold_in` so that folding cannot be confused with `with_stream`.
+const FOLD_TAG: u64 = 0x6A09_E667_F3BC_C909;
+
+/// SplitMix64's output function (Stafford's "Mix13"), a bijection on `u64`.
+#[inline]
+pub(crate) const fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The identity of a tensor's random stream: a seed and a stream id.
+///
+/// A tensor's values are a pure function of its key, the element index and the sampler
+/// (see the crate docs, "Determinism"). Give every tensor of a model its own key, e.g.
+/// `Key::new(seed).fold_in(layer_index)` or `Key::with_stream(seed, layer_index)`.
+///
+/// ```
+/// use glorot::Key;
+/// let model = Key::new(42);
+/// let dense1 = model.fold_in(0);
+/// let dense2 = model.fold_in(1);
+/// assert_ne!(dense1, dense2);
+/// assert_eq!(Key::new(7), Key::with_stream(7, 0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    seed: u64,
+    stream: u64,
+}
+
+impl Key {
+    /// The key for stream 0 of `seed`.
+    #[inline]
+    pub const fn new(seed: u64) -> Key {
+        Key { seed, stream: 0 }
+    }
+
+    /// The key for stream `stream` of `seed`; streams of one seed are independent.
+    #[inline]
+    pub const fn with_stream(seed: u64, stream: u64) -> Key {
+        Key { seed, stream }
+    }
+
+    /// A new key derived from this one and `data` (like JAX's `fold_in`): same seed,
+    /// stream id `mix64(mix64(stream ^ FOLD_TAG) + data)`. Distinct `data` give distinct,
+    /// unrelated streams; folding is deterministic and can be nested
+    /// (`key.fold_in(block).fold_in(layer)`).
+    #[inline]
+    #[must_use]
+    pub const fn fold_in(self, data: u64) -> Key {
+        Key {
+            seed: self.seed,
+            stream: mix64(mix64(self.stream ^ FOLD_TAG).wrapping_add(data)),
+        }
+    }
+
+    /// The seed.
+    #[inline]
+    pub const fn seed(self) -> u64 {
+        self.seed
+    }
+
+    /// The stream id.
+    #[inline]
+    pub const fn stream(self) -> u64 {
+        self.stream
+    }
+
+    /// The 64-bit base of the key's SplitMix64 sequence:
+    /// `mix64(seed + mix64(stream + GAMMA))`.
+    #[inline]
+    pub(crate) const fn base(self) -> u64 {
+        mix64(
+            self.seed
+                .wrapping_add(mix64(self.stream.wrapping_add(GAMMA))),
+        )
+    }
+}
+
+/// The starting state of lane `lane` (0..8) of chunk `chunk`: the SplitMix64 outputs
+/// number `2i+1` and `2i+2` of the sequence starting at `key.base()`, with `i = 8*chunk +
+/// lane`, split into four little-endian `u32` words. (`chunk < 2^61` always holds, since
+/// `chunk = index / CHUNK` for a `u64` index.) The all-zero state, which xoshiro cannot
+/// leave, is replaced by `[1, 0, 0, 0]`.
+#[inline]
+pub(crate) const fn lane_state(base: u64, chunk: u64, lane: u32) -> [u32; 4] {
+    let i = chunk.wrapping_mul(8).wrapping_add(lane as u64);
+    let a = mix64(base.wrapping_add(i.wrapping_mul(2).wrapping_add(1).wrapping_mul(GAMMA)));
+    let b = mix64(base.wrapping_add(i.wrapping_mul(2).wrapping_add(2).wrapping_mul(GAMMA)));
+    if a == 0 && b == 0 {
+        return [1, 0, 0, 0];
+    }
+    [a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32]
+}

@@ -1,0 +1,82 @@
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+//! Neural-network weight initialisation — Glorot/Xavier normal and the variance-scaling
+//! family — over a vectorized, bit-reproducible `f32` Ziggurat.
+//!
+//! `glorot` is `#![no_std]` and needs no heap: the same code runs in microcontroller
+//! firmware and on a many-core host, and a [`Key`] gives the same weights on both.
+//!
+//! ```
+//! use glorot::{sample, Key};
+//! let mut w = [0.0f32; 6400];
+//! sample::normal(Key::new(42), 0, &mut w)?; // standard normal, element 0..6400
+//! # Ok::<(), glorot::Error>(())
+//! ```
+//!
+//! # Layers
+//! - [`sample`]: standard normal, standard normal truncated to `[-2, 2]`, and uniform on
+//!   `[-1, 1)`, each an `f32x8` kernel (via [`wide`](https://docs.rs/wide)) over eight
+//!   xoshiro128++ lanes; [`reference`]: their scalar twins, bit for bit equal.
+//! - Chunked, position-addressable filling: `f(key, offset, out)` writes elements
+//!   `offset .. offset + out.len()` of the key's stream, so a tensor can be filled in
+//!   pieces — on other threads, cores or machines — with the bits of one call. There is no
+//!   thread pool inside; bring your own executor.
+//!
+//! # Determinism (stream contract, version 1)
+//! A tensor's values are a pure function of (seed, stream id, element index, sampler) —
+//! not of the target, the SIMD width, how the calls are cut, or threads. Precisely:
+//! - Elements are grouped in chunks of [`sample::CHUNK`] = 1024. Within chunk `k`, element
+//!   `k*1024 + 8*j + l` is the `j`-th value that lane `l` of chunk `k` *accepts*. A lane that
+//!   rejects a draw draws again from its own generator, so lanes never influence each other.
+//! - Lane `l` of chunk `k` is a xoshiro128++ generator (Blackman & Vigna) whose 128-bit
+//!   state is the SplitMix64 outputs number `2i+1` and `2i+2`, `i = 8k + l`, of the sequence
+//!   that starts at `base = mix64(seed + mix64(stream + 0x9E3779B97F4A7C15))`, as
+//!   little-endian `u32` words (`mix64` = SplitMix64's finaliser). [`Key::fold_in`] derives
+//!   stream ids by the same mixer.
+//! - A draw `r: u32` is read as numpy's float32 ziggurat reads it: layer `r & 0xff`, sign
+//!   bit 8, 23-bit magnitude `r >> 9`. The wedge and tail tests use `libm`'s `expf` and
+//!   `log1pf`; nothing that reaches an output uses a fused or target-dependent operation.
+//! - Uniform: `((r as i32) >> 8) as f32 * 2^-23`.
+//!
+//! Golden vectors in `golden/v1.rs` pin the first values and a hash of the first million
+//! of each sampler; CI checks them on x86-64 (SSE2, v2, v3), aarch64, wasm32 and Cortex-M.
+//! Any change of an output bit is a new stream version.
+//!
+//! # The samplers
+//! The normal sampler is the Ziggurat of Marsaglia & Tsang (2000) with 256 layers and
+//! Marsaglia's (1964) tail, in numpy's 32-bit layout. The truncated sampler is an exact
+//! Ziggurat of the normal density restricted to `[0, 2]`: 256 equal-area strips stacked from
+//! `y = 0`, no tail, so no vector ever waits on a re-draw loop for out-of-range values.
+//! Tables are generated in f64 by `tests/support/gen_tables.rs` and checked by a test that
+//! regenerates them.
+//!
+//! # References
+//! - X. Glorot, Y. Bengio, *Understanding the difficulty of training deep feedforward
+//!   neural networks*, AISTATS 2010.
+//! - G. Marsaglia, W. W. Tsang, *The Ziggurat Method for Generating Random Variables*,
+//!   J. Stat. Softw. 5(8), 2000.
+//! - J. A. Doornik, *An Improved Ziggurat Method to Generate Normal Random Samples*, 2005.
+//! - C. D. McFarland, *A modified ziggurat algorithm for generating exponentially and
+//!   normally distributed pseudorandom numbers*, J. Stat. Comput. Simul. 86(7), 2016.
+//! - D. Blackman, S. Vigna, *Scrambled linear pseudorandom number generators*, ACM TOMS 2021.
+//! - Keras 3, `keras.initializers.VarianceScaling`.
+
+#[cfg(test)]
+extern crate std;
+
+mod error;
+mod fill;
+mod key;
+mod lanes;
+pub mod reference;
+pub mod sample;
+mod ziggurat;
+
+pub use error::Error;
+pub use key::Key;
+
+/// The README's examples, run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

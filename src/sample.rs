@@ -1,0 +1,85 @@
+//! The fast samplers: `f32x8` kernels over eight xoshiro128++ lanes.
+//!
+//! Each function writes elements `offset .. offset + out.len()` of the key's stream, and
+//! gives exactly the bits of the matching function in [`crate::reference`]. Any split of a
+//! tensor into slices, filled in any order, on any thread or machine, gives the same bits as
+//! one call over the whole tensor:
+//!
+//! ```
+//! use glorot::{sample, Key};
+//! let key = Key::new(42);
+//! let mut whole = [0.0f32; 3000];
+//! sample::normal(key, 0, &mut whole)?;
+//!
+//! let mut parts = [0.0f32; 3000];
+//! let (a, b) = parts.split_at_mut(1234);
+//! sample::normal(key, 1234, b)?; // any order
+//! sample::normal(key, 0, a)?;
+//! assert_eq!(whole.map(f32::to_bits), parts.map(f32::to_bits));
+//! # Ok::<(), glorot::Error>(())
+//! ```
+//!
+//! Starting at an arbitrary offset costs at most one chunk ([`CHUNK`] elements) of extra
+//! draws.
+
+use crate::fill::{fill_from_rng, fill_simd, Sampler};
+use crate::{Error, Key};
+
+pub use crate::fill::CHUNK;
+
+/// Standard normal values (mean 0, variance 1).
+///
+/// # Errors
+/// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
+#[inline]
+pub fn normal(key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
+    fill_simd(Sampler::Normal, key, offset, out)
+}
+
+/// Standard normal values truncated to `[-2, 2]`: exactly the normal density restricted to
+/// that interval and renormalised (variance `0.87962566103423978²`). Every value satisfies
+/// `|x| <= 2 - 2^-22`.
+///
+/// # Errors
+/// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
+#[inline]
+pub fn truncated_normal(key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
+    fill_simd(Sampler::TruncatedNormal, key, offset, out)
+}
+
+/// Uniform values on `[-1, 1)`, on the grid of multiples of `2^-23`.
+///
+/// # Errors
+/// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
+#[inline]
+pub fn uniform(key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
+    fill_simd(Sampler::Uniform, key, offset, out)
+}
+
+/// Standard normal values from a caller's generator (a hardware RNG, a `rand` generator):
+/// the same Ziggurat, one `next_u32` per draw, values written in order. This path is **not**
+/// position-addressable: its output depends on the generator's state, not on a [`Key`].
+///
+/// ```
+/// use rand_xoshiro::{rand_core::SeedableRng, Xoshiro128PlusPlus};
+/// let mut rng = Xoshiro128PlusPlus::seed_from_u64(1);
+/// let mut w = [0.0f32; 16];
+/// glorot::sample::normal_from_rng(&mut rng, &mut w);
+/// assert!(w.iter().all(|x| x.is_finite()));
+/// ```
+#[inline]
+pub fn normal_from_rng<R: rand_core::Rng + ?Sized>(rng: &mut R, out: &mut [f32]) {
+    fill_from_rng(Sampler::Normal, rng, out)
+}
+
+/// Truncated-normal values from a caller's generator; see [`normal_from_rng`].
+#[inline]
+pub fn truncated_normal_from_rng<R: rand_core::Rng + ?Sized>(rng: &mut R, out: &mut [f32]) {
+    fill_from_rng(Sampler::TruncatedNormal, rng, out)
+}
+
+/// Uniform values on `[-1, 1)` from a caller's generator; see [`normal_from_rng`].
+#[inline]
+pub fn uniform_from_rng<R: rand_core::Rng + ?Sized>(rng: &mut R, out: &mut [f32]) {
+    fill_from_rng(Sampler::Uniform, rng, out)
+}

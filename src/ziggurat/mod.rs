@@ -1,0 +1,130 @@
+//! The scalar samplers: one accepted value from a stream of `u32` words. These functions
+//! *are* the stream contract; the SIMD kernels in `simd.rs` call the same slow paths and
+//! are tested to give the same bits.
+//!
+//! Bit layout of a draw `r` (numpy's float32 ziggurat): layer `i = r & 0xff`, sign = bit 8,
+//! magnitude `mag = r >> 9` (23 bits); `x = mag * W[i]`.
+
+#[rustfmt::skip]
+mod tables;
+pub(crate) mod simd;
+
+pub(crate) use tables::{NORM_F, NORM_K, NORM_W, TRUNC_K, TRUNC_W, TRUNC_Y};
+use tables::{NORM_INV_R, NORM_R};
+
+use crate::lanes::U32Source;
+
+/// `2^-24`: a 24-bit integer times this is a uniform float in `[0, 1)`, exactly.
+const INV_2_24: f32 = 1.0 / 16_777_216.0;
+/// `2^-23`.
+const INV_2_23: f32 = 1.0 / 8_388_608.0;
+
+/// A uniform `f32` in `[0, 1)` from the top 24 bits of one draw.
+#[inline(always)]
+fn unit_f32<S: U32Source>(src: &mut S) -> f32 {
+    (src.next_u32() >> 8) as f32 * INV_2_24
+}
+
+/// `-0.5 * x * x`, the exponent of the unnormalised density (plain mul, no FMA).
+#[inline(always)]
+fn half_square_neg(x: f32) -> f32 {
+    -0.5 * x * x
+}
+
+/// Applies the sign bit (bit 8 of the draw) to a non-negative `x`.
+#[inline(always)]
+pub(crate) fn with_sign(x: f32, r: u32) -> f32 {
+    f32::from_bits(x.to_bits() ^ ((r << 23) & 0x8000_0000))
+}
+
+/// The fast path of both ziggurats: `(signed x, accepted?)`.
+#[inline(always)]
+fn fast(r: u32, w: &[f32; 256], k: &[u32; 256]) -> (f32, bool) {
+    let i = (r & 0xff) as usize;
+    let mag = r >> 9;
+    let x = mag as f32 * w[i];
+    (with_sign(x, r), mag < k[i])
+}
+
+/// The normal's slow path for a draw `r` that failed the fast test: the wedge test, or the
+/// tail for layer 0. `None` means "rejected: draw afresh". Draws further words from `src`.
+#[cold]
+#[inline(never)]
+pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
+    let i = (r & 0xff) as usize;
+    if i == 0 {
+        // Marsaglia (1964) tail beyond R: x = R + e1/R with e1, e2 ~ Exp(1), accepted if
+        // 2 e2 > (e1/R)^2. `1 - u` is in (0, 1], so the logarithms are finite.
+        loop {
+            let xx = -libm::log1pf(-unit_f32(src)) * NORM_INV_R;
+            let yy = -libm::log1pf(-unit_f32(src));
+            if yy + yy > xx * xx {
+                return Some(with_sign(NORM_R + xx, r));
+            }
+        }
+    }
+    let x = (r >> 9) as f32 * NORM_W[i];
+    let y = NORM_F[i] + unit_f32(src) * (NORM_F[i + 1] - NORM_F[i]);
+    if y < libm::expf(half_square_neg(x)) {
+        Some(with_sign(x, r))
+    } else {
+        None
+    }
+}
+
+/// The truncated ziggurat's slow path (wedge test only: it has no tail).
+#[cold]
+#[inline(never)]
+pub(crate) fn truncated_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
+    let i = (r & 0xff) as usize;
+    let x = (r >> 9) as f32 * TRUNC_W[i];
+    let y = TRUNC_Y[i] + unit_f32(src) * (TRUNC_Y[i + 1] - TRUNC_Y[i]);
+    if y < libm::expf(half_square_neg(x)) {
+        Some(with_sign(x, r))
+    } else {
+        None
+    }
+}
+
+/// One standard-normal value.
+#[inline]
+pub(crate) fn normal<S: U32Source>(src: &mut S) -> f32 {
+    loop {
+        let r = src.next_u32();
+        let (x, ok) = fast(r, &NORM_W, &NORM_K);
+        if ok {
+            return x;
+        }
+        if let Some(x) = normal_slow(src, r) {
+            return x;
+        }
+    }
+}
+
+/// One standard-normal value conditioned on `|x| <= 2` (in fact `|x| <= 2 - 2^-22`).
+#[inline]
+pub(crate) fn truncated_normal<S: U32Source>(src: &mut S) -> f32 {
+    loop {
+        let r = src.next_u32();
+        let (x, ok) = fast(r, &TRUNC_W, &TRUNC_K);
+        if ok {
+            return x;
+        }
+        if let Some(x) = truncated_slow(src, r) {
+            return x;
+        }
+    }
+}
+
+/// One uniform value on `[-1, 1)`: the draw as `i32`, arithmetic shift by 8, times 2^-23
+/// (every step exact).
+#[inline(always)]
+pub(crate) fn uniform_from_bits(r: u32) -> f32 {
+    ((r as i32) >> 8) as f32 * INV_2_23
+}
+
+/// One uniform value on `[-1, 1)`.
+#[inline]
+pub(crate) fn uniform<S: U32Source>(src: &mut S) -> f32 {
+    uniform_from_bits(src.next_u32())
+}
