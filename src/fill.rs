@@ -2,8 +2,6 @@
 //! key's stream, cut into chunks of [`CHUNK`] elements whose eight lanes are seeded on their
 //! own, so a fill may start anywhere at the cost of at most one chunk of extra draws.
 
-use wide::f32x8;
-
 use crate::key::{lane_state, Key};
 use crate::lanes::{Lane, Lanes8};
 use crate::{ziggurat, Error};
@@ -70,33 +68,33 @@ fn chunk_simd(
     chunk: u64,
     lo: usize,
     out: &mut [f32],
-    kernel: impl Fn(&mut Lanes8) -> f32x8,
+    kernel: impl Fn(Lanes8, &mut [f32; LANES]) -> Lanes8,
 ) {
     let mut lanes =
         Lanes8::from_states(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+    let mut scratch = [0.0f32; LANES];
     // Vectors before the range still have to run: a lane's j-th value depends on how many
     // draws its earlier values rejected.
     for _ in 0..lo / LANES {
-        kernel(&mut lanes);
+        lanes = kernel(lanes, &mut scratch);
     }
     let mut out = out;
     let skip = lo % LANES;
     if skip != 0 {
-        let v = kernel(&mut lanes);
+        lanes = kernel(lanes, &mut scratch);
         let n = out.len().min(LANES - skip);
         let (head, rest) = out.split_at_mut(n);
-        head.copy_from_slice(&v.as_array()[skip..skip + n]);
+        head.copy_from_slice(&scratch[skip..skip + n]);
         out = rest;
     }
-    let mut body = out.chunks_exact_mut(LANES);
-    for dst in &mut body {
-        dst.copy_from_slice(kernel(&mut lanes).as_array());
+    let (body, tail) = out.as_chunks_mut::<LANES>();
+    for dst in body {
+        lanes = kernel(lanes, dst);
     }
-    let tail = body.into_remainder();
     if !tail.is_empty() {
-        let v = kernel(&mut lanes);
+        lanes = kernel(lanes, &mut scratch);
         let n = tail.len();
-        tail.copy_from_slice(&v.as_array()[..n]);
+        tail.copy_from_slice(&scratch[..n]);
     }
 }
 

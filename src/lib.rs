@@ -1,5 +1,5 @@
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 //! Neural-network weight initialisation — Glorot/Xavier normal and the variance-scaling
 //! family — over a vectorized, bit-reproducible `f32` Ziggurat.
@@ -67,6 +67,7 @@ extern crate std;
 
 mod error;
 mod fill;
+mod gather;
 mod key;
 mod lanes;
 pub mod reference;

@@ -9,8 +9,17 @@
 mod tables;
 pub(crate) mod simd;
 
-pub(crate) use tables::{NORM_F, NORM_K, NORM_W, TRUNC_K, TRUNC_W, TRUNC_Y};
-use tables::{NORM_INV_R, NORM_R};
+pub(crate) use tables::{NORM, TRUNC};
+use tables::{NORM_F, NORM_INV_R, NORM_R, TRUNC_Y};
+
+/// One layer of a ziggurat: `x = mag * w`, and `mag < k` means "inside the next layer's
+/// width, accept at once". `repr(C)` so a SIMD gather can read `w` and `k` with stride 8.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Layer {
+    pub(crate) w: f32,
+    pub(crate) k: u32,
+}
 
 use crate::lanes::U32Source;
 
@@ -39,11 +48,11 @@ pub(crate) fn with_sign(x: f32, r: u32) -> f32 {
 
 /// The fast path of both ziggurats: `(signed x, accepted?)`.
 #[inline(always)]
-fn fast(r: u32, w: &[f32; 256], k: &[u32; 256]) -> (f32, bool) {
-    let i = (r & 0xff) as usize;
+fn fast(r: u32, layers: &[Layer; 256]) -> (f32, bool) {
+    let layer = layers[(r & 0xff) as usize];
     let mag = r >> 9;
-    let x = mag as f32 * w[i];
-    (with_sign(x, r), mag < k[i])
+    let x = mag as f32 * layer.w;
+    (with_sign(x, r), mag < layer.k)
 }
 
 /// The normal's slow path for a draw `r` that failed the fast test: the wedge test, or the
@@ -63,7 +72,7 @@ pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
             }
         }
     }
-    let x = (r >> 9) as f32 * NORM_W[i];
+    let x = (r >> 9) as f32 * NORM[i].w;
     let y = NORM_F[i] + unit_f32(src) * (NORM_F[i + 1] - NORM_F[i]);
     if y < libm::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
@@ -77,7 +86,7 @@ pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
 #[inline(never)]
 pub(crate) fn truncated_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
     let i = (r & 0xff) as usize;
-    let x = (r >> 9) as f32 * TRUNC_W[i];
+    let x = (r >> 9) as f32 * TRUNC[i].w;
     let y = TRUNC_Y[i] + unit_f32(src) * (TRUNC_Y[i + 1] - TRUNC_Y[i]);
     if y < libm::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
@@ -91,7 +100,7 @@ pub(crate) fn truncated_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
 pub(crate) fn normal<S: U32Source>(src: &mut S) -> f32 {
     loop {
         let r = src.next_u32();
-        let (x, ok) = fast(r, &NORM_W, &NORM_K);
+        let (x, ok) = fast(r, &NORM);
         if ok {
             return x;
         }
@@ -106,7 +115,7 @@ pub(crate) fn normal<S: U32Source>(src: &mut S) -> f32 {
 pub(crate) fn truncated_normal<S: U32Source>(src: &mut S) -> f32 {
     loop {
         let r = src.next_u32();
-        let (x, ok) = fast(r, &TRUNC_W, &TRUNC_K);
+        let (x, ok) = fast(r, &TRUNC);
         if ok {
             return x;
         }

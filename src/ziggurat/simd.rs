@@ -1,10 +1,13 @@
 //! The `f32x8` kernels: one draw per lane, the fast path for all eight lanes at once, and
 //! the rare lanes that fail it finished by the *scalar* slow path on that lane's own
 //! generator — so lane `l` consumes exactly the words the scalar sampler would.
+//!
+//! Each kernel writes eight values to `out` and returns nothing; the generator state is
+//! passed by value into the cold fix-up so that it stays in registers in the hot loop.
 
 use wide::{f32x8, i32x8, u32x8};
 
-use super::{normal_slow, truncated_slow, NORM_K, NORM_W, TRUNC_K, TRUNC_W};
+use super::{normal_slow, truncated_slow, Layer, NORM, TRUNC};
 use crate::lanes::{Lane, Lanes8};
 
 /// The sign mask: bit 8 of each draw moved to bit 31.
@@ -13,79 +16,88 @@ fn sign_bits(r: u32x8) -> f32x8 {
     wide::bytemuck::cast((r << 23) & u32x8::splat(0x8000_0000))
 }
 
-/// The shared fast path: `(signed x, accepted mask as bits)` for one draw per lane.
+/// The shared fast path: writes the signed `x` of every lane and returns the accepted mask.
 #[inline(always)]
-fn fast(r: u32x8, w: &[f32; 256], k: &[u32; 256]) -> (f32x8, u32) {
-    let ra = r.to_array();
-    let wv = f32x8::new(core::array::from_fn(|l| w[(ra[l] & 0xff) as usize]));
-    let kv = i32x8::new(core::array::from_fn(|l| k[(ra[l] & 0xff) as usize] as i32));
+fn fast(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
+    let (w, k) = crate::gather::lookup(r, layers);
     let mag: i32x8 = wide::bytemuck::cast(r >> 9);
-    let x = f32x8::from_i32x8(mag) * wv;
-    let x = x ^ sign_bits(r);
-    (x, mag.simd_lt(kv).to_bitmask())
+    let x = (f32x8::from_i32x8(mag) * w) ^ sign_bits(r);
+    *out = x.to_array();
+    mag.simd_lt(k).to_bitmask()
 }
 
 /// Finishes the lanes whose bit is clear in `ok`: the slow path for their current draw,
-/// then the full scalar sampler until one value is accepted.
+/// then the full scalar sampler until one value is accepted. Generic (not a function
+/// pointer) so that each sampler's slow path is inlined into its own copy.
 #[cold]
 #[inline(never)]
-fn finish(
-    lanes: &mut Lanes8,
-    x: f32x8,
+fn finish<Slow, Full>(
+    mut lanes: Lanes8,
     ok: u32,
     r: u32x8,
-    slow: fn(&mut Lane, u32) -> Option<f32>,
-    full: fn(&mut Lane) -> f32,
-) -> f32x8 {
-    let mut xs = x.to_array();
+    out: &mut [f32; 8],
+    slow: Slow,
+    full: Full,
+) -> Lanes8
+where
+    Slow: Fn(&mut Lane, u32) -> Option<f32>,
+    Full: Fn(&mut Lane) -> f32,
+{
     let ra = r.to_array();
-    for (l, (x, &r)) in xs.iter_mut().zip(&ra).enumerate() {
-        if ok & (1 << l) == 0 {
-            let mut lane = lanes.lane(l);
-            *x = match slow(&mut lane, r) {
-                Some(v) => v,
-                None => full(&mut lane),
-            };
-            lanes.set_lane(l, lane);
-        }
+    let mut todo = !ok & 0xff;
+    while todo != 0 {
+        let l = todo.trailing_zeros() as usize;
+        todo &= todo - 1;
+        let mut lane = lanes.lane(l);
+        out[l] = match slow(&mut lane, ra[l]) {
+            Some(v) => v,
+            None => full(&mut lane),
+        };
+        lanes.set_lane(l, lane);
     }
-    f32x8::new(xs)
+    lanes
 }
 
 /// Eight standard-normal values, value `l` from lane `l`.
 #[inline(always)]
-pub(crate) fn normal(lanes: &mut Lanes8) -> f32x8 {
+pub(crate) fn normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
     let r = lanes.next();
-    let (x, ok) = fast(r, &NORM_W, &NORM_K);
-    if ok == 0xff {
-        x
-    } else {
-        finish(lanes, x, ok, r, normal_slow::<Lane>, super::normal::<Lane>)
+    let ok = fast(r, &NORM, out);
+    if ok != 0xff {
+        lanes = finish(
+            lanes,
+            ok,
+            r,
+            out,
+            normal_slow::<Lane>,
+            super::normal::<Lane>,
+        );
     }
+    lanes
 }
 
 /// Eight truncated-normal values.
 #[inline(always)]
-pub(crate) fn truncated_normal(lanes: &mut Lanes8) -> f32x8 {
+pub(crate) fn truncated_normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
     let r = lanes.next();
-    let (x, ok) = fast(r, &TRUNC_W, &TRUNC_K);
-    if ok == 0xff {
-        x
-    } else {
-        finish(
+    let ok = fast(r, &TRUNC, out);
+    if ok != 0xff {
+        lanes = finish(
             lanes,
-            x,
             ok,
             r,
+            out,
             truncated_slow::<Lane>,
             super::truncated_normal::<Lane>,
-        )
+        );
     }
+    lanes
 }
 
 /// Eight uniform values on `[-1, 1)`, as [`super::uniform_from_bits`] lane by lane.
 #[inline(always)]
-pub(crate) fn uniform(lanes: &mut Lanes8) -> f32x8 {
+pub(crate) fn uniform(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
     let i: i32x8 = wide::bytemuck::cast(lanes.next());
-    f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)
+    *out = (f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)).to_array();
+    lanes
 }
