@@ -66,8 +66,10 @@
 extern crate std;
 
 mod error;
+mod fans;
 mod fill;
 mod gather;
+pub mod init;
 mod key;
 mod lanes;
 pub mod reference;
@@ -75,6 +77,12 @@ pub mod sample;
 mod ziggurat;
 
 pub use error::Error;
+pub use fans::{element_count, Fans, Layout};
+pub use init::{
+    Distribution, FanMode, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Initializer,
+    KaimingNormal, KaimingUniform, LecunNormal, LecunUniform, Nonlinearity, RandomNormal,
+    RandomUniform, Sampling, TruncatedNormal, VarianceScaling, XavierNormal, XavierUniform,
+};
 pub use key::Key;
 
 /// The README's examples, run as doc tests.
