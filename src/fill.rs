@@ -92,7 +92,8 @@ fn chunk_simd(
         lanes = kernel(lanes, dst);
     }
     if !tail.is_empty() {
-        lanes = kernel(lanes, &mut scratch);
+        // The range's last vector: the lane state after it is not needed.
+        kernel(lanes, &mut scratch);
         let n = tail.len();
         tail.copy_from_slice(&scratch[..n]);
     }
