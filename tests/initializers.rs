@@ -257,7 +257,7 @@ fn standard_deviations_and_limits_match_the_formulas() {
         (
             KaimingNormal {
                 mode: FanMode::FanOut,
-                nonlinearity: Nonlinearity::Relu,
+                gain: Nonlinearity::Relu.gain().unwrap(),
             }
             .stddev(torch_conv)
             .unwrap(),
@@ -267,7 +267,7 @@ fn standard_deviations_and_limits_match_the_formulas() {
         (
             KaimingUniform {
                 mode: FanMode::FanIn,
-                nonlinearity: Nonlinearity::Selu,
+                gain: Nonlinearity::Selu.gain().unwrap(),
             }
             .limit(torch_conv)
             .unwrap(),
@@ -427,14 +427,14 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "xavier_uniform",
-            Box::new(XavierUniform::default()),
+            Box::<XavierUniform>::default(),
             d,
             0.0,
             2.0 / 164.0,
         ),
         case(
             "kaiming_normal",
-            Box::new(KaimingNormal::default()),
+            Box::<KaimingNormal>::default(),
             c,
             0.0,
             2.0 / 144.0,
@@ -443,7 +443,7 @@ fn cases() -> Vec<Case> {
             "kaiming_uniform fan_out tanh",
             Box::new(KaimingUniform {
                 mode: FanMode::FanOut,
-                nonlinearity: Nonlinearity::Tanh,
+                gain: Nonlinearity::Tanh.gain().unwrap(),
             }),
             c,
             0.0,
@@ -563,11 +563,9 @@ fn output_is_the_documented_formula_bit_for_bit() {
     for c in cases() {
         let s = c.init.sampling(c.fans).unwrap();
         let want: Vec<f32> = match s {
-            Sampling::Normal { mean, stddev } if mean == 0.0 => {
-                z.iter().map(|&x| x * stddev).collect()
-            }
+            Sampling::Normal { mean: 0.0, stddev } => z.iter().map(|&x| x * stddev).collect(),
             Sampling::Normal { mean, stddev } => z.iter().map(|&x| x * stddev + mean).collect(),
-            Sampling::TruncatedNormal { mean, stddev } if mean == 0.0 => {
+            Sampling::TruncatedNormal { mean: 0.0, stddev } => {
                 t.iter().map(|&x| x * stddev).collect()
             }
             Sampling::TruncatedNormal { mean, stddev } => {
@@ -796,21 +794,18 @@ fn bad_input_is_rejected_before_anything_is_written() {
     rejects("xavier_normal gain 1e300", Error::ScaleOutOfRange, |o| {
         XavierNormal { gain: 1e300 }.fill(f, k, 0, o)
     });
-    let leaky_nan = Nonlinearity::LeakyRelu(f64::NAN);
-    rejects("kaiming slope NaN", Error::InvalidParameter, |o| {
-        KaimingNormal {
-            mode: FanMode::FanIn,
-            nonlinearity: leaky_nan,
-        }
-        .fill(f, k, 0, o)
-    });
-    for mode in [FanMode::FanAvg, FanMode::FanGeoAvg] {
-        rejects("kaiming mode", Error::InvalidParameter, |o| {
-            KaimingUniform {
-                mode,
-                nonlinearity: Nonlinearity::Relu,
+    for gain in [f64::NAN, 0.0, -1.0, f64::INFINITY] {
+        rejects("kaiming gain", Error::InvalidParameter, |o| {
+            KaimingNormal {
+                mode: FanMode::FanIn,
+                gain,
             }
             .fill(f, k, 0, o)
+        });
+    }
+    for mode in [FanMode::FanAvg, FanMode::FanGeoAvg] {
+        rejects("kaiming mode", Error::InvalidParameter, |o| {
+            KaimingUniform { mode, gain: 1.0 }.fill(f, k, 0, o)
         });
     }
     // Zero fans: PyTorch divides by them; Keras' guard does not.

@@ -17,7 +17,7 @@
 //! | — | `xavier_normal_`, `xavier_uniform_` | — | [`XavierNormal`], [`XavierUniform`] |
 //! | — | `kaiming_normal_`, `kaiming_uniform_` | — | [`KaimingNormal`], [`KaimingUniform`] |
 //!
-//! Fans come from [`Fans::new`] or [`Fans::from_shape`] with a [`Layout`](crate::Layout):
+//! Fans come from [`Fans::new`] or [`Fans::from_shape`] with a [`Layout`]:
 //! Keras' HWIO, PyTorch's OIHW, or JAX-style named axes.
 
 mod keras;

@@ -89,8 +89,8 @@ fn xavier_std(gain: f64, fans: Fans) -> Result<f64, Error> {
 }
 
 /// PyTorch's Kaiming standard deviation `gain / sqrt(fan)`.
-fn kaiming_std(mode: FanMode, nonlinearity: Nonlinearity, fans: Fans) -> Result<f64, Error> {
-    let gain = kaiming_gain(mode, nonlinearity)?;
+fn kaiming_std(mode: FanMode, gain: f64, fans: Fans) -> Result<f64, Error> {
+    let gain = kaiming_check(mode, gain)?;
     let fan = mode.fan(fans);
     if fan == 0.0 {
         return Err(Error::ZeroFan);
@@ -98,10 +98,10 @@ fn kaiming_std(mode: FanMode, nonlinearity: Nonlinearity, fans: Fans) -> Result<
     Ok(gain / libm::sqrt(fan))
 }
 
-/// Validates the Kaiming parameters: PyTorch only has `fan_in` and `fan_out`.
-fn kaiming_gain(mode: FanMode, nonlinearity: Nonlinearity) -> Result<f64, Error> {
+/// Validates the Kaiming parameters (PyTorch only has `fan_in` and `fan_out`).
+fn kaiming_check(mode: FanMode, gain: f64) -> Result<f64, Error> {
     match mode {
-        FanMode::FanIn | FanMode::FanOut => nonlinearity.gain(),
+        FanMode::FanIn | FanMode::FanOut => check_gain(gain),
         FanMode::FanAvg | FanMode::FanGeoAvg => Err(Error::InvalidParameter),
     }
 }
@@ -183,16 +183,25 @@ impl Initializer for XavierUniform {
 }
 
 /// PyTorch's `kaiming_normal_(a, mode, nonlinearity)`: an **untruncated** normal with
-/// `std = gain / sqrt(fan)`. [`Default`] is PyTorch's `mode='fan_in'`,
-/// `nonlinearity='leaky_relu'`, `a=0` (gain `sqrt(2)`, He et al.).
+/// `std = gain / sqrt(fan)`, where PyTorch's `gain = calculate_gain(nonlinearity, a)` is
+/// [`Nonlinearity::gain`]. [`Default`] is PyTorch's `mode='fan_in'`,
+/// `nonlinearity='leaky_relu'`, `a=0`, i.e. gain `sqrt(2)` (He et al.).
+///
+/// ```
+/// use glorot::{FanMode, Fans, KaimingNormal, Nonlinearity};
+/// let k = KaimingNormal { mode: FanMode::FanOut, gain: Nonlinearity::Tanh.gain()? };
+/// assert_eq!(k.stddev(Fans::new(144, 288))?, (5.0 / 3.0 / 288f64.sqrt()) as f32);
+/// # Ok::<(), glorot::Error>(())
+/// ```
 ///
 /// As in PyTorch, filling an empty tensor is a no-op even when its fan is zero.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KaimingNormal {
     /// [`FanMode::FanIn`] or [`FanMode::FanOut`] (PyTorch has no other).
     pub mode: FanMode,
-    /// The nonlinearity after the layer; its [`gain`](Nonlinearity::gain) is used.
-    pub nonlinearity: Nonlinearity,
+    /// The gain (finite, `> 0`), usually [`Nonlinearity::gain`] of the nonlinearity after
+    /// the layer.
+    pub gain: f64,
 }
 
 /// PyTorch's `kaiming_uniform_(a, mode, nonlinearity)`: uniform on `[-b, b)` with
@@ -203,15 +212,16 @@ pub struct KaimingNormal {
 pub struct KaimingUniform {
     /// [`FanMode::FanIn`] or [`FanMode::FanOut`] (PyTorch has no other).
     pub mode: FanMode,
-    /// The nonlinearity after the layer; its [`gain`](Nonlinearity::gain) is used.
-    pub nonlinearity: Nonlinearity,
+    /// The gain (finite, `> 0`), usually [`Nonlinearity::gain`] of the nonlinearity after
+    /// the layer.
+    pub gain: f64,
 }
 
 impl Default for KaimingNormal {
     fn default() -> Self {
         KaimingNormal {
             mode: FanMode::FanIn,
-            nonlinearity: Nonlinearity::LeakyRelu(0.0),
+            gain: core::f64::consts::SQRT_2, // calculate_gain('leaky_relu', 0)
         }
     }
 }
@@ -220,7 +230,7 @@ impl Default for KaimingUniform {
     fn default() -> Self {
         KaimingUniform {
             mode: FanMode::FanIn,
-            nonlinearity: Nonlinearity::LeakyRelu(0.0),
+            gain: core::f64::consts::SQRT_2, // calculate_gain('leaky_relu', 0)
         }
     }
 }
@@ -231,7 +241,7 @@ impl KaimingNormal {
     /// # Errors
     /// As [`Initializer::sampling`] for this type.
     pub fn stddev(&self, fans: Fans) -> Result<f32, Error> {
-        to_f32(kaiming_std(self.mode, self.nonlinearity, fans)?)
+        to_f32(kaiming_std(self.mode, self.gain, fans)?)
     }
 }
 
@@ -241,14 +251,14 @@ impl KaimingUniform {
     /// # Errors
     /// As [`Initializer::sampling`] for this type.
     pub fn limit(&self, fans: Fans) -> Result<f32, Error> {
-        to_f32(libm::sqrt(3.0) * kaiming_std(self.mode, self.nonlinearity, fans)?)
+        to_f32(libm::sqrt(3.0) * kaiming_std(self.mode, self.gain, fans)?)
     }
 }
 
 impl Initializer for KaimingNormal {
     /// # Errors
-    /// [`Error::InvalidParameter`] for a mode other than `FanIn`/`FanOut` or an invalid
-    /// leaky-ReLU slope; [`Error::ZeroFan`] if the fan is zero;
+    /// [`Error::InvalidParameter`] for a mode other than `FanIn`/`FanOut` or a gain that
+    /// is not finite and `> 0`; [`Error::ZeroFan`] if the fan is zero;
     /// [`Error::ScaleOutOfRange`] if the standard deviation is `0` in `f32`.
     fn sampling(&self, fans: Fans) -> Result<Sampling, Error> {
         let s = Sampling::Normal {
@@ -266,7 +276,7 @@ impl Initializer for KaimingNormal {
     /// Those of [`Initializer::sampling`] (for a non-empty `out`), and
     /// [`Error::RangeOverflow`].
     fn fill(&self, fans: Fans, key: crate::Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
-        kaiming_gain(self.mode, self.nonlinearity)?;
+        kaiming_check(self.mode, self.gain)?;
         if out.is_empty() {
             return Ok(());
         }
@@ -276,8 +286,8 @@ impl Initializer for KaimingNormal {
 
 impl Initializer for KaimingUniform {
     /// # Errors
-    /// [`Error::InvalidParameter`] for a mode other than `FanIn`/`FanOut` or an invalid
-    /// leaky-ReLU slope; [`Error::ZeroFan`] if the fan is zero;
+    /// [`Error::InvalidParameter`] for a mode other than `FanIn`/`FanOut` or a gain that
+    /// is not finite and `> 0`; [`Error::ZeroFan`] if the fan is zero;
     /// [`Error::ScaleOutOfRange`] if the bound is `0` in `f32`.
     fn sampling(&self, fans: Fans) -> Result<Sampling, Error> {
         Ok(Sampling::Uniform {
@@ -292,7 +302,7 @@ impl Initializer for KaimingUniform {
     /// Those of [`Initializer::sampling`] (for a non-empty `out`), and
     /// [`Error::RangeOverflow`].
     fn fill(&self, fans: Fans, key: crate::Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
-        kaiming_gain(self.mode, self.nonlinearity)?;
+        kaiming_check(self.mode, self.gain)?;
         if out.is_empty() {
             return Ok(());
         }

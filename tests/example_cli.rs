@@ -1,0 +1,538 @@
+//! The `glorot` example as a command-line tool: it is run with arguments, its `.npy` output
+//! is read back with `npyz` and compared bit for bit with the library, its `--stats` lines
+//! are checked against the data, and bad arguments must fail cleanly (exit status 2, a
+//! message on stderr, nothing on stdout, no file written).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use glorot::{
+    Fans, GlorotNormal, HeNormal, Initializer, KaimingUniform, Key, Layout, Sampling,
+    VarianceScaling,
+};
+
+/// The example binary of the profile these tests were built with. `cargo test` builds
+/// examples next to the test binaries (`target/<profile>/examples/`); when only this test
+/// was built (`cargo test --test example_cli`), build the example first.
+fn binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps/<test>");
+        let bin = profile_dir
+            .join("examples")
+            .join(format!("glorot{}", std::env::consts::EXE_SUFFIX));
+        if !bin.exists() {
+            let profile = profile_dir.file_name().unwrap().to_str().unwrap();
+            let target = profile_dir.parent().unwrap();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--example", "glorot"])
+                .env("CARGO_TARGET_DIR", target)
+                .current_dir(env!("CARGO_MANIFEST_DIR"));
+            if profile != "debug" {
+                cmd.args(["--profile", profile]);
+            }
+            let status = cmd.status().expect("run cargo build");
+            assert!(status.success(), "cargo build --example glorot failed");
+        }
+        assert!(bin.exists(), "{} not found", bin.display());
+        bin
+    })
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .output()
+        .expect("run the example")
+}
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("glorot-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Reads an `.npy` file: (shape, values); checks the dtype is little-endian `<f4`.
+fn read_npy(path: &Path) -> (Vec<u64>, Vec<f32>) {
+    let bytes = std::fs::read(path).unwrap();
+    let npy = npyz::NpyFile::new(&bytes[..]).unwrap();
+    assert_eq!(npy.dtype().descr(), "'<f4'", "dtype of {}", path.display());
+    assert_eq!(npy.order(), npyz::Order::C);
+    let shape = npy.shape().to_vec();
+    (shape, npy.into_vec::<f32>().unwrap())
+}
+
+/// The `key=value` lines of `--stats`.
+fn stats(out: &Output) -> Vec<(String, String)> {
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap_or_else(|| panic!("line '{l}'"));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+fn get<'a>(stats: &'a [(String, String)], key: &str) -> &'a str {
+    &stats
+        .iter()
+        .find(|(k, _)| k == key)
+        .unwrap_or_else(|| panic!("no {key} in {stats:?}"))
+        .1
+}
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+#[test]
+fn writes_the_tensor_and_its_stats() {
+    let dir = scratch("tensor");
+    let path = dir.join("w.npy");
+    let out = run(&[
+        "--init",
+        "he_normal",
+        "--shape",
+        "3,3,16,32",
+        "--seed",
+        "7",
+        "--stream=2",
+        "--stats",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    let s = stats(&out);
+    let keys: Vec<&str> = s.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["fan_in", "fan_out", "stddev", "count", "mean", "std", "min", "max"]
+    );
+
+    let (shape, values) = read_npy(&path);
+    assert_eq!(shape, [3, 3, 16, 32]);
+    let mut want = vec![0.0f32; 4608];
+    HeNormal
+        .fill_shape(
+            &[3, 3, 16, 32],
+            Layout::Keras,
+            Key::with_stream(7, 2),
+            &mut want,
+        )
+        .unwrap();
+    assert_eq!(bits(&values), bits(&want));
+
+    assert_eq!(get(&s, "fan_in"), "144");
+    assert_eq!(get(&s, "fan_out"), "288");
+    // Keras' stddev, before truncation: sqrt(2/144) / 0.87962566103423978.
+    let stddev: f32 = get(&s, "stddev").parse().unwrap();
+    assert_eq!(stddev, HeNormal.stddev(Fans::new(144, 288)));
+    assert!((stddev as f64 - 0.133_978_731_428_994_22).abs() < 1e-8);
+    assert_eq!(get(&s, "count"), "4608");
+    let n = values.len() as f64;
+    let mean = values.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let std = (values
+        .iter()
+        .map(|&x| (x as f64 - mean).powi(2))
+        .sum::<f64>()
+        / n)
+        .sqrt();
+    let num = |k| get(&s, k).parse::<f64>().unwrap();
+    assert!(
+        (num("mean") - mean).abs() < 1e-12,
+        "{} vs {mean}",
+        num("mean")
+    );
+    assert!((num("std") - std).abs() < 1e-12, "{} vs {std}", num("std"));
+    let min = values.iter().copied().fold(f32::INFINITY, f32::min);
+    let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    assert_eq!(get(&s, "min").parse::<f32>().unwrap(), min);
+    assert_eq!(get(&s, "max").parse::<f32>().unwrap(), max);
+    assert!(-2.0 * stddev <= min && max <= 2.0 * stddev);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_slice_is_the_same_part_of_the_tensor() {
+    let dir = scratch("slice");
+    let path = dir.join("part.npy");
+    // xavier_*/kaiming_* default to PyTorch's OIHW layout.
+    let out = run(&[
+        "--init",
+        "kaiming_uniform",
+        "--shape",
+        "32,16,3,3",
+        "--seed",
+        "11",
+        "--offset",
+        "1000",
+        "--count",
+        "2000",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (shape, values) = read_npy(&path);
+    assert_eq!(shape, [2000]);
+    let mut whole = vec![0.0f32; 4608];
+    KaimingUniform::default()
+        .fill_shape(&[32, 16, 3, 3], Layout::Torch, Key::new(11), &mut whole)
+        .unwrap();
+    assert_eq!(bits(&values), bits(&whole[1000..3000]));
+    // --layout keras reads the same shape as HWIO: other fans, other values.
+    let out = run(&[
+        "--init",
+        "kaiming_uniform",
+        "--shape",
+        "32,16,3,3",
+        "--layout",
+        "keras",
+        "--stats",
+    ]);
+    let s = stats(&out);
+    assert_eq!((get(&s, "fan_in"), get(&s, "fan_out")), ("1536", "1536"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn every_initializer_and_its_parameters() {
+    let limit = |s: &[(String, String)]| get(s, "limit").parse::<f32>().unwrap();
+    let stddev = |s: &[(String, String)]| get(s, "stddev").parse::<f32>().unwrap();
+    let range = |s: &[(String, String)]| {
+        (
+            get(s, "min").parse::<f32>().unwrap(),
+            get(s, "max").parse::<f32>().unwrap(),
+        )
+    };
+    // Defaults: shape 100,64; Keras layout except for xavier_*/kaiming_* (then (out, in)).
+    let table: &[(&[&str], &str, f64)] = &[
+        (
+            &["--init", "glorot_normal"],
+            "stddev",
+            0.125_543_775_001_975_47,
+        ),
+        (
+            &["--init", "glorot_uniform"],
+            "limit",
+            0.191_273_013_919_001_48,
+        ),
+        (&["--init", "he_normal"], "stddev", 0.160_774_477_714_793_06),
+        (&["--init", "he_uniform"], "limit", 0.244_948_974_278_317_83),
+        (
+            &["--init", "lecun_normal"],
+            "stddev",
+            0.113_684_723_433_855_65,
+        ),
+        (
+            &["--init", "lecun_uniform"],
+            "limit",
+            0.173_205_080_756_887_72,
+        ),
+        (
+            &["--init", "xavier_normal", "--gain", "2"],
+            "stddev",
+            0.220_863_052_149_693_1,
+        ),
+        (
+            &["--init", "xavier_uniform"],
+            "limit",
+            0.191_273_013_919_001_48,
+        ),
+        (
+            &["--init", "kaiming_normal"],
+            "stddev",
+            0.176_776_695_296_636_9,
+        ),
+        (
+            &[
+                "--init",
+                "kaiming_uniform",
+                "--mode",
+                "fan_out",
+                "--gain",
+                "1",
+            ],
+            "limit",
+            0.173_205_080_756_887_72,
+        ),
+        (&["--init", "random_normal"], "stddev", 0.05),
+        (
+            &["--init", "truncated_normal", "--stddev", "0.2"],
+            "stddev",
+            0.2,
+        ),
+        (
+            &[
+                "--init",
+                "variance_scaling",
+                "--scale",
+                "2",
+                "--mode",
+                "fan_geo_avg",
+                "--distribution",
+                "uniform",
+            ],
+            "limit",
+            0.273_861_278_752_583_04,
+        ),
+        (
+            &[
+                "--init",
+                "variance_scaling",
+                "--distribution",
+                "untruncated_normal",
+            ],
+            "stddev",
+            0.1,
+        ),
+    ];
+    for &(args, key, want) in table {
+        let mut a = args.to_vec();
+        a.push("--stats");
+        let s = stats(&run(&a));
+        let got = if key == "limit" {
+            limit(&s)
+        } else {
+            stddev(&s)
+        };
+        assert!(
+            (got as f64 - want).abs() <= want * 1e-7,
+            "{args:?}: {key} {got} vs {want}"
+        );
+        let (min, max) = range(&s);
+        if key == "limit" {
+            assert!(
+                -got <= min && max < got,
+                "{args:?}: [{min}, {max}] vs {got}"
+            );
+        }
+        assert_eq!(get(&s, "count"), "6400");
+    }
+    // random_uniform reports its bounds instead of a limit; values stay in [min, max).
+    let s = stats(&run(&[
+        "--init",
+        "random_uniform",
+        "--minval",
+        "1",
+        "--maxval",
+        "2",
+        "--stats",
+    ]));
+    assert_eq!((get(&s, "minval"), get(&s, "maxval")), ("1", "2"));
+    let (min, max) = range(&s);
+    assert!((1.0..2.0).contains(&min) && (1.0..2.0).contains(&max));
+    // random_normal's mean moves the sample.
+    let s = stats(&run(&[
+        "--init",
+        "random_normal",
+        "--mean=5",
+        "--stddev=0.01",
+        "--stats",
+    ]));
+    assert!((get(&s, "mean").parse::<f64>().unwrap() - 5.0).abs() < 0.001);
+    // The numbers printed are the ones the library uses.
+    let vs = VarianceScaling::new(
+        2.0,
+        glorot::FanMode::FanGeoAvg,
+        glorot::Distribution::Uniform,
+    )
+    .unwrap();
+    assert_eq!(
+        vs.sampling(Fans::new(100, 64)).unwrap(),
+        Sampling::Uniform {
+            limit: table[12].2 as f32
+        }
+    );
+}
+
+#[test]
+fn a_scalar_shape_and_the_human_report() {
+    let dir = scratch("scalar");
+    let path = dir.join("s.npy");
+    let out = run(&["--shape", "", "--out", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (shape, values) = read_npy(&path);
+    assert_eq!(shape, Vec::<u64>::new());
+    let mut want = [0.0f32];
+    GlorotNormal
+        .fill(Fans::new(1, 1), Key::new(0), 0, &mut want)
+        .unwrap();
+    assert_eq!(bits(&values), bits(&want));
+    // No --out, no --stats: a report with the histogram.
+    let out = run(&["--init", "lecun_uniform", "--shape", "8,8"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(text.contains("fan_in 8, fan_out 8"), "{text}");
+    assert!(text.contains("histogram"), "{text}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_demo_reports_both_kernels_and_the_speed() {
+    let out = run(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "shape (100, 64)",
+        "GlorotNormal",
+        "fan_in 100, fan_out 64",
+        "0.12554377", // sqrt(2/164)/0.8796
+        "shape (64, 10)",
+        "GlorotUniform",
+        "0.2847474", // sqrt(6/74)
+        "histogram",
+        "samples/s",
+        "StandardNormal",
+        "ratio",
+    ] {
+        assert!(text.contains(needle), "'{needle}' missing from:\n{text}");
+    }
+}
+
+#[test]
+fn help_lists_every_initializer() {
+    let out = run(&["--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "glorot_normal",
+        "glorot_uniform",
+        "he_normal",
+        "he_uniform",
+        "lecun_normal",
+        "lecun_uniform",
+        "xavier_normal",
+        "xavier_uniform",
+        "kaiming_normal",
+        "kaiming_uniform",
+        "random_normal",
+        "truncated_normal",
+        "random_uniform",
+        "variance_scaling",
+        "--out",
+        "--stats",
+    ] {
+        assert!(text.contains(name), "{name}");
+    }
+}
+
+#[test]
+fn bad_arguments_fail_cleanly_and_write_nothing() {
+    let dir = scratch("bad");
+    let path = dir.join("never.npy");
+    let p = path.to_str().unwrap();
+    // (arguments, a word the message must contain)
+    let cases: &[(&[&str], &str)] = &[
+        (&["--init", "glorot"], "unknown --init"),
+        (&["--init", "xavier_normal", "--gain", "nan"], "--gain"),
+        (&["--init", "xavier_normal", "--gain", "0"], "--gain"),
+        (&["--init", "kaiming_normal", "--gain", "-1"], "--gain"),
+        (&["--init", "xavier_uniform", "--gain", "inf"], "--gain"),
+        (&["--init", "variance_scaling", "--scale", "0"], "--scale"),
+        (&["--init", "variance_scaling", "--scale", "-2"], "--scale"),
+        (&["--init", "variance_scaling", "--scale", "NaN"], "--scale"),
+        (&["--init", "variance_scaling", "--scale", "inf"], "--scale"),
+        (
+            &[
+                "--init",
+                "variance_scaling",
+                "--scale",
+                "1e300",
+                "--shape",
+                "1,1",
+            ],
+            "overflows",
+        ),
+        (
+            &["--init", "variance_scaling", "--mode", "fan_sum"],
+            "--mode",
+        ),
+        (
+            &["--init", "variance_scaling", "--distribution", "gaussian"],
+            "--distribution",
+        ),
+        (
+            &["--init", "kaiming_normal", "--mode", "fan_avg"],
+            "fan_in or fan_out",
+        ),
+        (&["--init", "random_normal", "--stddev", "0"], "--stddev"),
+        (&["--init", "random_normal", "--stddev", "1e39"], "--stddev"),
+        (&["--init", "random_normal", "--stddev", "1e38"], "overflow"),
+        (&["--init", "truncated_normal", "--mean", "inf"], "--mean"),
+        (
+            &["--init", "random_uniform", "--minval", "1", "--maxval", "0"],
+            "--minval",
+        ),
+        (&["--gain", "2"], "does not apply"),
+        (&["--init", "he_normal", "--mean", "1"], "does not apply"),
+        (&["--shape", "3,,4"], "--shape"),
+        (&["--shape", "3,x"], "--shape"),
+        (&["--shape", "-3,4"], "--shape"),
+        (&["--shape", "4294967296,4294967296"], "2^64"),
+        (&["--shape", "99999999999999999999999"], "too large"),
+        (
+            &["--init", "xavier_normal", "--shape", "7"],
+            "at least 2 dimensions",
+        ),
+        (&["--init", "xavier_normal", "--shape", "0,0"], "zero"),
+        (&["--layout", "nhwc"], "--layout"),
+        (&["--shape", "3,3", "--offset", "10"], "outside"),
+        (
+            &["--shape", "3,3", "--offset", "5", "--count", "5"],
+            "outside",
+        ),
+        (
+            &["--shape", "3,3", "--count", "18446744073709551615"],
+            "outside",
+        ),
+        (&["--seed", "-1"], "--seed"),
+        (&["--stream", "1.5"], "--stream"),
+        (&["--count"], "needs a value"),
+        (&["--seed", "1", "--seed", "2"], "twice"),
+        (&["--stats=yes"], "no value"),
+        (&["--frobnicate", "3"], "unknown flag"),
+        (&["glorot_normal"], "unexpected argument"),
+    ];
+    for &(args, needle) in cases {
+        let mut a = args.to_vec();
+        a.extend(["--out", p]);
+        let out = run(&a);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: '{needle}' not in: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: stdout not empty");
+        assert!(!path.exists(), "{args:?}: wrote {p}");
+    }
+    // An --out that cannot be created is an I/O error (status 1), with no partial file.
+    let missing = dir.join("no/such/dir/w.npy");
+    let out = run(&["--out", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out.stderr.is_empty() && !missing.exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}
