@@ -15,6 +15,20 @@
 //! ```
 //!
 //! # Layers
+//! - [`init`]: the initializers — Keras 3's [`GlorotNormal`], [`GlorotUniform`], [`HeNormal`],
+//!   [`HeUniform`], [`LecunNormal`], [`LecunUniform`], [`VarianceScaling`] (with JAX's
+//!   [`FanMode::FanGeoAvg`]), [`RandomNormal`], [`TruncatedNormal`], [`RandomUniform`], and
+//!   PyTorch's [`XavierNormal`], [`XavierUniform`], [`KaimingNormal`], [`KaimingUniform`] —
+//!   behind one trait, [`Initializer`]. Each resolves its [`Fans`] (from a shape in Keras'
+//!   HWIO, PyTorch's OIHW or named axes: [`Layout`]) to a [`Sampling`]: a sampler below and
+//!   the `f32` factor (and mean) applied to it by a plain multiply (and add).
+//!
+//!   ```
+//!   use glorot::{GlorotNormal, Initializer, Key, Layout};
+//!   let mut kernel = [0.0f32; 3 * 3 * 16 * 32]; // Conv2D 3×3, 16 → 32 channels (HWIO)
+//!   GlorotNormal.fill_shape(&[3, 3, 16, 32], Layout::Keras, Key::new(42), &mut kernel)?;
+//!   # Ok::<(), glorot::Error>(())
+//!   ```
 //! - [`sample`]: standard normal, standard normal truncated to `[-2, 2]`, and uniform on
 //!   `[-1, 1)`, each an `f32x8` kernel (via [`wide`](https://docs.rs/wide)) over eight
 //!   xoshiro128++ lanes; [`reference`]: their scalar twins, bit for bit equal.
