@@ -510,10 +510,10 @@ fn sample_mean_and_variance_match_the_formulas() {
 
 #[test]
 fn bounds_hold_and_are_reached() {
-    // 2^22 values per initializer. "Reached": the probability that no value of a
-    // truncated normal lies within 1% of its bound (|t| > 1.98, probability 1.2e-3 per
-    // value... per side 6e-4) is (1 - 1.2e-3)^(2^22) < 1e-2000; likewise for a uniform
-    // within 0.1% of either end.
+    // 2^22 values per initializer. "Reached": a truncated normal lies beyond 1.98 stddev
+    // on a given side with probability (P(Z > 1.98) - P(Z > 2)) / P(|Z| <= 2) = 1.16e-3 per
+    // value, so missing a side has probability (1 - 1.16e-3)^(2^22) < e^-4800; a uniform
+    // value is within 0.1% of a given end with probability 5e-4: missing it, < e^-2000.
     const N: usize = 1 << 22;
     let mut w = vec![0.0f32; N];
     for (i, c) in cases().into_iter().enumerate() {
