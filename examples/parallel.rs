@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mn = best_of(reps, || memset_parallel(&mut many, threads));
 
     let rate = |t: f64| n as f64 / t / 1e6;
-    println!("normal, {n} elements ({} MiB)", n * 4 >> 20);
+    println!("normal, {n} elements ({} MiB)", (n * 4) >> 20);
     println!("  1 thread : {:8.1} M samples/s", rate(t1));
     println!(
         "  {threads} threads: {:8.1} M samples/s  (speed-up {:.2}x)",

@@ -24,6 +24,17 @@ pub struct Golden {
     pub hash_1m: u64,
 }
 
+/// A pinned initializer fill: `GlorotNormal` on fans `(fan_in, fan_out)`, the whole
+/// `fan_in * fan_out` kernel from element 0 of key `(seed, stream)`.
+pub struct GoldenInit {
+    pub seed: u64,
+    pub stream: u64,
+    pub fan_in: u64,
+    pub fan_out: u64,
+    pub first16: [u32; 16],
+    pub hash: u64,
+}
+
 /// How many values `hash_1m` covers.
 pub const HASH_LEN: u64 = 1_000_000;
 /// FNV-1a 64's offset basis.
@@ -47,6 +58,19 @@ pub const fn fnv1a_update(mut h: u64, xs: &[f32]) -> u64 {
 
 /// `Key::new(1).fold_in(2).stream()`.
 pub const FOLD_IN_1_2: u64 = 0xa4489a0e5f1347c1;
+
+/// `GlorotNormal` on a Dense(100 -> 64) kernel, key (42, 0).
+pub const GLOROT_DENSE_100_64: GoldenInit = GoldenInit {
+    seed: 42,
+    stream: 0,
+    fan_in: 100,
+    fan_out: 64,
+    first16: [
+        0x3d2ca721, 0xbda8851c, 0x3db9cde2, 0x3e313628, 0x3e2e642f, 0x3d510c1e, 0x39fd11ce, 0x3c5d2866,
+        0x3c909012, 0xbdc3fdcc, 0xbd841694, 0xbd810391, 0x3dcff8a0, 0xbdb15f33, 0x3e044d51, 0xbdabf88f,
+    ],
+    hash: 0x7db9334cadf50eeb,
+};
 
 pub const GOLDEN: &[Golden] = &[
     Golden {

@@ -27,6 +27,15 @@ use crate::{Error, Key};
 
 pub use crate::fill::CHUNK;
 
+/// The largest magnitude [`normal`] (and [`normal_from_rng`]) can return: the end of
+/// Marsaglia's tail, `R + (-log1pf(-u)) / R` for the largest uniform `u = 1 - 2^-24` a draw
+/// can give (`8.206654`, bits `0x41034e74`). Every other layer stays below `R = 3.654`.
+pub const NORMAL_MAX_ABS: f32 = 8.206_654;
+
+/// The largest magnitude [`truncated_normal`] can return: `2 - 2^-22` (a 23-bit magnitude
+/// times the bottom strips' width `2 / 2^23`).
+pub const TRUNCATED_MAX_ABS: f32 = 2.0 - 1.0 / 4_194_304.0;
+
 /// Standard normal values (mean 0, variance 1).
 ///
 /// # Errors

@@ -3,12 +3,10 @@
 
 use crate::{sample, Error, Key};
 
-/// An upper bound on `|z|` for every value of [`sample::normal`]: its largest values come
-/// from Marsaglia's tail, `R + e/R` with `R = 3.6541529` and `e = -log1pf(-u) <= 16.636`
-/// for the largest `u = 1 - 2^-24` the sampler can draw, i.e. `|z| < 8.21`.
-const NORMAL_MAX_ABS: f64 = 8.5;
-/// `|t| <= 2 - 2^-22` for every value of [`sample::truncated_normal`].
-const TRUNCATED_MAX_ABS: f64 = 2.0;
+/// The largest `|z|` of [`sample::normal`] (the end of Marsaglia's tail, tested there).
+const NORMAL_MAX_ABS: f64 = sample::NORMAL_MAX_ABS as f64;
+/// The largest `|t|` of [`sample::truncated_normal`].
+const TRUNCATED_MAX_ABS: f64 = sample::TRUNCATED_MAX_ABS as f64;
 /// `1 + 2^-23`: covers the relative rounding error of one `f32` operation (`2^-24`) with
 /// room to spare.
 const ROUNDING: f64 = 1.0 + 1.0 / 8_388_608.0;
@@ -81,7 +79,8 @@ impl Sampling {
     /// - [`Error::InvalidParameter`] if a `stddev` or `limit` is not finite and `> 0`, a
     ///   `mean`, `minval` or `maxval` is not finite, or `minval >= maxval`;
     /// - [`Error::ScaleOutOfRange`] if `|mean| + max|z| * stddev` could exceed `f32::MAX`
-    ///   (`max|z|` is 8.5 for the normal sampler, 2 for the truncated one), or
+    ///   (`max|z|` is [`sample::NORMAL_MAX_ABS`] = 8.2067 for the normal sampler,
+    ///   [`sample::TRUNCATED_MAX_ABS`] < 2 for the truncated one), or
     ///   `maxval - minval` overflows `f32`.
     pub fn validate(&self) -> Result<(), Error> {
         let positive = |x: f32| x.is_finite() && x > 0.0;
@@ -133,6 +132,31 @@ impl Sampling {
     /// out.len()` overflows `u64`. On `Err`, `out` is untouched.
     pub fn fill(&self, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
         self.validate()?;
+        if u64::try_from(out.len())
+            .ok()
+            .and_then(|n| offset.checked_add(n))
+            .is_none()
+        {
+            return Err(Error::RangeOverflow);
+        }
+        // One chunk at a time, so the scaling pass reads values still in L1 cache rather
+        // than making a second trip through memory for large tensors.
+        let chunk = sample::CHUNK;
+        let mut pos = offset;
+        let mut rest = out;
+        while !rest.is_empty() {
+            let take = rest.len().min((chunk - pos % chunk) as usize);
+            let (piece, tail) = rest.split_at_mut(take);
+            self.fill_piece(key, pos, piece)?;
+            pos += take as u64;
+            rest = tail;
+        }
+        Ok(())
+    }
+
+    /// Draws and transforms one piece (the range is already checked).
+    #[inline]
+    fn fill_piece(&self, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
         match *self {
             Sampling::Normal { mean, stddev } => {
                 sample::normal(key, offset, out)?;

@@ -137,3 +137,34 @@ pub(crate) fn uniform_from_bits(r: u32) -> f32 {
 pub(crate) fn uniform<S: U32Source>(src: &mut S) -> f32 {
     uniform_from_bits(src.next_u32())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{NORMAL_MAX_ABS, TRUNCATED_MAX_ABS};
+
+    /// The largest 23-bit magnitude.
+    const MAG_MAX: f32 = 8_388_607.0;
+
+    #[test]
+    fn normal_max_abs_is_the_tail_end_and_every_layer_stays_below_it() {
+        // The tail's largest value, computed exactly as `normal_slow` computes it.
+        let u_max = ((1u32 << 24) - 1) as f32 * INV_2_24;
+        let xx = -libm::log1pf(-u_max) * NORM_INV_R;
+        assert_eq!((NORM_R + xx).to_bits(), NORMAL_MAX_ABS.to_bits());
+        // The tail is increasing in u, and log1pf is monotone: u_max gives the maximum.
+        let u_prev = ((1u32 << 24) - 2) as f32 * INV_2_24;
+        assert!(NORM_R + -libm::log1pf(-u_prev) * NORM_INV_R <= NORMAL_MAX_ABS);
+        // Layer 0's fast path accepts only mag < k[0], i.e. x < R; layers >= 1 have x < X[i] <= R.
+        assert!((NORM[0].k - 1) as f32 * NORM[0].w < NORM_R);
+        for layer in &NORM[1..] {
+            assert!(MAG_MAX * layer.w <= NORM_R);
+        }
+    }
+
+    #[test]
+    fn truncated_max_abs_bounds_every_layer() {
+        let widest = TRUNC.iter().map(|l| MAG_MAX * l.w).fold(0.0f32, f32::max);
+        assert_eq!(widest.to_bits(), TRUNCATED_MAX_ABS.to_bits());
+    }
+}

@@ -34,6 +34,22 @@ pub fn render() -> String {
         Key::new(1).fold_in(2).stream()
     )
     .unwrap();
+    {
+        use glorot::{Fans, GlorotNormal, Initializer};
+        let mut w = vec![0.0f32; 6400];
+        GlorotNormal.fill(Fans::new(100, 64), Key::new(42), 0, &mut w).unwrap();
+        let first: Vec<String> = w[..16].iter().map(|x| format!("0x{:08x}", x.to_bits())).collect();
+        writeln!(s, "/// `GlorotNormal` on a Dense(100 -> 64) kernel, key (42, 0).").unwrap();
+        writeln!(s, "pub const GLOROT_DENSE_100_64: GoldenInit = GoldenInit {{").unwrap();
+        writeln!(s, "    seed: 42,\n    stream: 0,\n    fan_in: 100,\n    fan_out: 64,").unwrap();
+        writeln!(s, "    first16: [").unwrap();
+        for row in first.chunks(8) {
+            writeln!(s, "        {},", row.join(", ")).unwrap();
+        }
+        writeln!(s, "    ],").unwrap();
+        writeln!(s, "    hash: 0x{:016x},", fnv1a_update(FNV_OFFSET, &w)).unwrap();
+        writeln!(s, "}};\n").unwrap();
+    }
     writeln!(s, "pub const GOLDEN: &[Golden] = &[").unwrap();
     let mut buf = vec![0.0f32; HASH_LEN as usize];
     for (name, fill) in SAMPLERS {
