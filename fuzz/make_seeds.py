@@ -61,3 +61,67 @@ rng("truncated_wedges", TRUNC, 8,
 rng("uniform_extremes", UNIFORM, 6,
     [0x80000000, 0x7FFFFFFF, 0, 0xFFFFFFFF, 0x000000FF, 0xFFFFFF00])
 rng("all_from_fixed_generator", NORMAL, 255, [])
+
+
+def variant(v, n):
+    """The u32 that `arbitrary` 1.5 reads as variant v of an n-variant enum."""
+    return u32(((v << 32) + n - 1) // n)
+
+
+# fans: dims (Small, Zero, Pow2, Any), layout (Keras, Torch, Axes), offset, len
+def small(k):
+    return variant(0, 4) + u8(k)
+
+
+def zero():
+    return variant(1, 4)
+
+
+def pow2(k):
+    return variant(2, 4) + u8(k)
+
+
+def fans(name, dims, layout, offset, length):
+    write("fans", name, vec(dims) + u8(0) + layout + u16(offset) + u16(length))
+
+
+KERAS, TORCH = variant(0, 3), variant(1, 3)
+
+
+def axes(ins, outs, batch):
+    return variant(2, 3) + b"".join(vec(i8(a) for a in x) + u8(0) for x in (ins, outs, batch))
+
+
+fans("keras_conv_hwio", [small(3), small(3), small(4), small(8)], KERAS, 0, 288)
+fans("torch_rank1", [small(5)], TORCH, 0, 5)
+fans("jax_batch_axis", [small(8), small(3), small(3), small(16), small(32)],
+     axes([-2], [-1], [0]), 100, 1000)
+fans("overflow", [pow2(40), pow2(40)], KERAS, 0, 1)
+fans("zero_sized_partial_overflow", [zero(), pow2(63), small(4), small(1), small(1)],
+     axes([1, 2, 0], [], []), 0, 0)
+fans("repeated_axis", [small(2), small(3)], axes([-1], [1], []), 0, 6)
+
+# initializers: init (14 variants), fans (Small, Zero, Max, Any), seed, from_end, offset, len
+NAN, ONE, TINY, F32MAX, NEGINF = (variant(i, 14) for i in (0, 5, 9, 11, 2))
+FAN_IN, FAN_AVG = variant(0, 4), variant(2, 4)
+UNIFORM = variant(2, 3)
+
+
+def fan(k):
+    return variant(0, 4) + u16(k)
+
+
+def init(name, which, payload, fi, fo, from_end, offset, length):
+    b = variant(which, 14) + payload + fi + fo + u64(7) + u8(from_end) + u16(offset)
+    write("initializers", name, b + u16(length))
+
+
+init("glorot_normal_dense", 0, b"", fan(100), fan(64), 0, 0, 1000)
+init("variance_scaling_nan_scale", 6, NAN + FAN_IN + UNIFORM, fan(3), fan(4), 0, 0, 10)
+init("variance_scaling_subnormal_limit", 6, TINY + i8(40) + FAN_AVG + UNIFORM,
+     fan(3), fan(4), 0, 0, 2000)
+init("random_uniform_neg_inf", 9, NEGINF + ONE, fan(1), fan(1), 0, 0, 10)
+init("random_normal_huge_mean", 7, F32MAX + ONE, fan(1), fan(1), 0, 0, 10)
+init("xavier_normal_zero_fans", 10, ONE, variant(1, 4), variant(1, 4), 0, 0, 10)
+init("kaiming_uniform_fan_avg", 13, FAN_AVG + ONE, fan(3), fan(3), 0, 0, 10)
+init("glorot_uniform_range_overflow", 1, b"", fan(3), fan(3), 1, 5, 100)

@@ -56,9 +56,8 @@ impl Sampler {
 
     fn in_range(self, x: f32) -> bool {
         match self {
-            // The tail of the Ziggurat reaches at most R + 16.7/R < 8.3.
-            Sampler::Normal => x.is_finite() && x.abs() < 8.3,
-            Sampler::TruncatedNormal => x.abs() <= 2.0 - 1.0 / 4_194_304.0,
+            Sampler::Normal => x.abs() <= sample::NORMAL_MAX_ABS,
+            Sampler::TruncatedNormal => x.abs() <= sample::TRUNCATED_MAX_ABS,
             Sampler::Uniform => (-1.0..1.0).contains(&x),
         }
     }

@@ -100,9 +100,8 @@ fuzz_target!(|input: Input| {
             "not deterministic at {i}: {input:?}"
         );
         let ok = match input.sampler {
-            // The tail reaches at most R + 16.7/R < 8.3 (R = 3.654, 1 - u >= 2^-24).
-            Sampler::Normal => x.is_finite() && x.abs() < 8.3,
-            Sampler::TruncatedNormal => x.abs() <= 2.0 - 1.0 / 4_194_304.0,
+            Sampler::Normal => x.abs() <= sample::NORMAL_MAX_ABS,
+            Sampler::TruncatedNormal => x.abs() <= sample::TRUNCATED_MAX_ABS,
             Sampler::Uniform => (-1.0..1.0).contains(x),
         };
         assert!(ok, "element {i} = {x:e} out of range: {input:?}");
