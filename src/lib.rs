@@ -83,6 +83,8 @@ mod error;
 mod fans;
 mod fill;
 mod gather;
+#[cfg(feature = "half")]
+pub mod half;
 pub mod init;
 mod key;
 mod lanes;

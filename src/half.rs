@@ -1,0 +1,236 @@
+//! Half-precision output (feature `half`): a key's `f32` stream rounded to nearest even
+//! into [`f16`](struct@f16) or [`bf16`], for the three samplers and for every [`Initializer`].
+//!
+//! The values are exactly `f16::from_f32(x)` / `bf16::from_f32(x)` of the `f32` values `x`
+//! that the `f32` functions write at the same positions — the stream contract, and so
+//! position addressing, splits and golden vectors, carry over unchanged:
+//!
+//! ```
+//! use glorot::half::{bf16, f16, InitializerHalf};
+//! use glorot::{sample, Fans, GlorotNormal, Initializer, Key};
+//! let key = Key::new(42);
+//! let mut w16 = [f16::ZERO; 6400];
+//! GlorotNormal.fill_half(Fans::new(100, 64), key, 0, &mut w16)?;
+//!
+//! let mut w32 = [0.0f32; 6400];
+//! GlorotNormal.fill(Fans::new(100, 64), key, 0, &mut w32)?;
+//! assert!(w16.iter().zip(&w32).all(|(h, x)| h.to_bits() == f16::from_f32(*x).to_bits()));
+//!
+//! // The samplers, e.g. elements 1000..1100 of a standard normal stream in bf16:
+//! let mut z = [bf16::ZERO; 100];
+//! glorot::half::normal(key, 1000, &mut z)?;
+//! # Ok::<(), glorot::Error>(())
+//! ```
+//!
+//! Sampling in `f32` and rounding keeps the full shape of the distribution: a bf16 tensor
+//! gets every bf16 value in range, not the 128 values of an 8-bit draw. Values whose
+//! magnitude exceeds the format's largest finite number (65504 for `f16`) round to
+//! infinity, as `from_f32` does; no standard initializer comes near it.
+//!
+//! Nothing is allocated and no `f32` buffer of the output's size is needed: values are made
+//! eight at a time (one 32-byte vector on the stack) and rounded as they are written.
+//! Every function validates its arguments before the first write, so an `Err` leaves
+//! `out` untouched.
+
+use ::half::{bf16 as Bf16, f16 as F16};
+
+use crate::fill::CHUNK;
+use crate::key::lane_state;
+use crate::lanes::Lanes8;
+use crate::{ziggurat, Error, Fans, Initializer, Key, Sampling};
+
+pub use ::half::{bf16, f16};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for ::half::f16 {}
+    impl Sealed for ::half::bf16 {}
+}
+
+/// A half-precision format that glorot writes: [`f16`](struct@f16) or [`bf16`] (sealed).
+pub trait HalfFloat: Copy + sealed::Sealed {
+    /// `x` rounded to nearest, ties to even (`f16::from_f32` / `bf16::from_f32`).
+    fn from_f32(x: f32) -> Self;
+}
+
+impl HalfFloat for F16 {
+    #[inline]
+    fn from_f32(x: f32) -> Self {
+        F16::from_f32(x)
+    }
+}
+
+impl HalfFloat for Bf16 {
+    #[inline]
+    fn from_f32(x: f32) -> Self {
+        Bf16::from_f32(x)
+    }
+}
+
+/// Standard normal values, rounded: element `i` is `H::from_f32` of element `offset + i` of
+/// [`crate::sample::normal`]'s output for `key`.
+///
+/// # Errors
+/// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
+pub fn normal<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), Error> {
+    check(offset, out.len())?;
+    walk(key, offset, out, ziggurat::simd::normal, |_| {});
+    Ok(())
+}
+
+/// Standard normal values truncated to `[-2, 2]`, rounded; see
+/// [`crate::sample::truncated_normal`].
+///
+/// # Errors
+/// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
+pub fn truncated_normal<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), Error> {
+    check(offset, out.len())?;
+    walk(key, offset, out, ziggurat::simd::truncated_normal, |_| {});
+    Ok(())
+}
+
+/// Uniform values on `[-1, 1)`, rounded; see [`crate::sample::uniform`]. (Rounding can
+/// carry values just below 1 up to 1.)
+///
+/// # Errors
+/// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
+pub fn uniform<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), Error> {
+    check(offset, out.len())?;
+    walk(key, offset, out, ziggurat::simd::uniform, |_| {});
+    Ok(())
+}
+
+/// Half-precision fills for every [`Initializer`] (blanket-implemented; bring it into scope
+/// with `use glorot::half::InitializerHalf`).
+pub trait InitializerHalf: Initializer {
+    /// Writes elements `offset .. offset + out.len()` of the tensor with these `fans`, each
+    /// `H::from_f32` of the value [`Initializer::fill`] writes there.
+    ///
+    /// The values come from [`Initializer::sampling`] and the formula its [`Sampling`]
+    /// documents, which is what `fill` does for every initializer of this crate; an empty
+    /// `out` is handed to `fill` itself, so that its errors (or its absence of errors, as
+    /// for PyTorch's empty tensors) are the same as `fill`'s.
+    ///
+    /// # Errors
+    /// Those of [`Initializer::fill`]. On `Err`, `out` is untouched.
+    fn fill_half<H: HalfFloat>(
+        &self,
+        fans: Fans,
+        key: Key,
+        offset: u64,
+        out: &mut [H],
+    ) -> Result<(), Error> {
+        if out.is_empty() {
+            return self.fill(fans, key, offset, &mut []);
+        }
+        // The same checks, in the same order, as `sampling(fans)?.fill(key, offset, out)`.
+        let s = self.sampling(fans)?;
+        s.validate()?;
+        check(offset, out.len())?;
+        fill_sampling(&s, key, offset, out);
+        Ok(())
+    }
+}
+
+impl<I: Initializer + ?Sized> InitializerHalf for I {}
+
+/// `offset + len` must fit in a `u64` (the check of the `f32` fills).
+fn check(offset: u64, len: usize) -> Result<(), Error> {
+    match u64::try_from(len).ok().and_then(|n| offset.checked_add(n)) {
+        Some(_) => Ok(()),
+        None => Err(Error::RangeOverflow),
+    }
+}
+
+/// A [`Sampling`]'s values, as [`Sampling::fill`] computes them, rounded into `out`.
+/// `s` has been validated.
+fn fill_sampling<H: HalfFloat>(s: &Sampling, key: Key, offset: u64, out: &mut [H]) {
+    match *s {
+        Sampling::Normal { mean, stddev } => {
+            walk(key, offset, out, ziggurat::simd::normal, |v| {
+                affine(v, stddev, mean)
+            });
+        }
+        Sampling::TruncatedNormal { mean, stddev } => {
+            walk(key, offset, out, ziggurat::simd::truncated_normal, |v| {
+                affine(v, stddev, mean)
+            });
+        }
+        Sampling::Uniform { limit } => {
+            walk(key, offset, out, ziggurat::simd::uniform, |v| {
+                affine(v, limit, 0.0)
+            });
+        }
+        Sampling::UniformRange { minval, maxval } => {
+            let width = maxval - minval;
+            let below = maxval.next_down();
+            walk(key, offset, out, ziggurat::simd::uniform, |v| {
+                for x in v.iter_mut() {
+                    let y = minval + width * ((*x + 1.0) * 0.5);
+                    *x = if y < maxval { y } else { below };
+                }
+            });
+        }
+    }
+}
+
+/// [`Sampling`]'s normal and uniform formulas: `v * s`, then `+ m` as a separate add
+/// unless `m == 0` (the operations of `Sampling::fill`, so the same bits).
+#[inline(always)]
+fn affine(v: &mut [f32; 8], s: f32, m: f32) {
+    if m == 0.0 {
+        for x in v.iter_mut() {
+            *x *= s;
+        }
+    } else {
+        for x in v.iter_mut() {
+            *x = *x * s + m;
+        }
+    }
+}
+
+/// Writes elements `offset .. offset + out.len()` of `key`'s stream of `kernel`, each
+/// vector of eight values passed through `map` and rounded. Chunk by chunk, as the `f32`
+/// fill does: the chunk's lanes are seeded, the vectors before the range are drawn and
+/// dropped (a lane's `j`-th value depends on its earlier rejections), and the rest are kept
+/// — so the lanes' state is carried from one vector to the next and only one vector of
+/// `f32`s is ever held.
+#[inline(always)]
+fn walk<H: HalfFloat>(
+    key: Key,
+    offset: u64,
+    out: &mut [H],
+    kernel: impl Fn(Lanes8, &mut [f32; 8]) -> Lanes8,
+    map: impl Fn(&mut [f32; 8]),
+) {
+    let base = key.base();
+    let mut pos = offset;
+    let mut rest = out;
+    let mut v = [0.0f32; 8];
+    while !rest.is_empty() {
+        let chunk = pos / CHUNK;
+        let lo = (pos % CHUNK) as usize;
+        let take = rest.len().min(CHUNK as usize - lo);
+        let (part, tail) = rest.split_at_mut(take);
+        let mut lanes =
+            Lanes8::from_states(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+        for _ in 0..lo / 8 {
+            lanes = kernel(lanes, &mut v);
+        }
+        let mut skip = lo % 8;
+        let mut dst = part;
+        while !dst.is_empty() {
+            lanes = kernel(lanes, &mut v);
+            map(&mut v);
+            let n = dst.len().min(8 - skip);
+            let (head, more) = dst.split_at_mut(n);
+            for (d, x) in head.iter_mut().zip(&v[skip..skip + n]) {
+                *d = H::from_f32(*x);
+            }
+            dst = more;
+            skip = 0;
+        }
+        pos += take as u64;
+        rest = tail;
+    }
+}
