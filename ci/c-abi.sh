@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The C ABI (glorot-c/): checks that include/glorot.h is what cbindgen generates, runs the
-# crate's Rust tests (which also check tests/golden.h against golden/v1.rs), then builds
-# tests/test.c twice and runs it:
+# The C ABI (glorot-c/): checks that include/glorot.h is what cbindgen generates, lints the
+# crate (fmt, clippy), runs its Rust tests (which also check tests/golden.h against
+# golden/v1.rs), then builds tests/test.c twice and runs it:
 #   - host: gcc against the x86-64 staticlib;
 #   - Cortex-M4F: arm-none-eabi-gcc + newlib (rdimon semihosting) against the
 #     thumbv7em-none-eabihf staticlib (Debian's rustc-web, -Zbuild-std), in
@@ -68,6 +68,16 @@ if run_logged c-abi-header "$CBINDGEN" --quiet --config "$C/cbindgen.toml" --cra
     fi
 else
     bad "header: cbindgen"
+fi
+
+# ---- 2b. rustfmt and clippy on glorot-c (its own workspace, outside the root's) --------------
+t0=$(now)
+: >"$LOG_DIR/c-abi-lint.log"
+if (cd "$C" && run_logged c-abi-lint cargo fmt --check &&
+    CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-lint cargo clippy --all-targets --locked -- -D warnings); then
+    ok "lint: cargo fmt --check, cargo clippy -D warnings ($(($(now) - t0)) s)"
+else
+    bad "lint"
 fi
 
 # ---- 3. the crate's Rust tests (ABI vs library, tests/golden.h vs golden/v1.rs) ---------
