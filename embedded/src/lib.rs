@@ -1,11 +1,11 @@
-//! Support shared by the firmware binaries: exit over semihosting, a panic handler that
-//! fails the run, and a stack high-water-mark probe.
+//! Support shared by the firmware binaries: exit over semihosting and a stack
+//! high-water-mark probe. Each binary brings its own panic handler (the footprint one must
+//! not pull in `core::fmt`), and every panic handler exits with failure.
 #![no_std]
 
-use core::panic::PanicInfo;
 use core::ptr;
 
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::debug;
 
 /// Ends the QEMU run: exit status 0 when `ok`, 1 otherwise.
 pub fn exit(ok: bool) -> ! {
@@ -14,12 +14,6 @@ pub fn exit(ok: bool) -> ! {
     loop {
         cortex_m::asm::bkpt();
     }
-}
-
-#[panic_handler]
-fn panic(info: &PanicInfo) -> ! {
-    hprintln!("PANIC: {}", info);
-    exit(false)
 }
 
 const PAINT: u32 = 0xC5A5_5A5C;

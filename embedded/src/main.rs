@@ -3,8 +3,10 @@
 //! For every entry of `golden/v1.rs`: the first 16 values (SIMD and reference paths, from
 //! offset 0 and from an inner offset), the FNV-1a hash of the first `HASH_LEN` values filled
 //! in blocks at increasing offsets (no heap, static buffers only), and SIMD == reference over
-//! a shorter run. Prints one line per check over semihosting; exits with failure on any
-//! mismatch or panic.
+//! a shorter run; and the `GlorotNormal` Dense(100 -> 64) kernel (6400 values) against
+//! `GLOROT_DENSE_100_64`, filled block by block and, where RAM allows (not on the 16 KiB
+//! micro:bit), into one static 6400-value buffer in a single call. Prints one line per check
+//! over semihosting; exits with failure on any mismatch or panic.
 #![no_std]
 #![no_main]
 
@@ -15,15 +17,17 @@ mod golden {
 
 use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;
-use glorot::{reference, sample, Error, Key};
+use glorot::{reference, sample, Error, Fans, GlorotNormal, Initializer, Key};
 use glorot_firmware::{exit, paint_all, stack_high_water};
-use golden::{fnv1a_update, Sampler, FNV_OFFSET, GOLDEN, HASH_LEN};
+use golden::{fnv1a_update, Sampler, FNV_OFFSET, GLOROT_DENSE_100_64, GOLDEN, HASH_LEN};
 
 /// Block size for the long runs: deliberately not a multiple of the library's chunk, so
 /// blocks start and end inside chunks.
 const BLOCK: usize = 250;
 /// How many values the SIMD path is compared with the reference path on the device.
 const CROSS_LEN: u64 = 4096;
+/// Elements of the Dense(100 -> 64) kernel.
+const KERNEL: usize = 6400;
 
 type Fill = fn(Key, u64, &mut [f32]) -> Result<(), Error>;
 
@@ -86,10 +90,19 @@ fn block_hash(fill: Fill, key: Key, len: u64, buf: &mut [f32; BLOCK]) -> u64 {
     h
 }
 
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    hprintln!("PANIC: {}", info);
+    exit(false)
+}
+
 #[entry]
 fn main() -> ! {
     static mut A: [f32; BLOCK] = [0.0; BLOCK];
     static mut B: [f32; BLOCK] = [0.0; BLOCK];
+    // cortex-m-rt turns these into `&'static mut` (safe: `main` runs once).
+    #[cfg(big_ram)]
+    static mut W: [f32; KERNEL] = [0.0; KERNEL];
     let (a, b) = (A, B);
     paint_all();
     let mut t = Tally { passed: 0, failed: 0 };
@@ -139,6 +152,36 @@ fn main() -> ! {
         hprintln!(
             "{} {} seed={:#x} stream={} fnv1a(first {})={:#018x} want {:#018x}",
             r, label, g.seed, g.stream, HASH_LEN, h, g.hash_1m
+        );
+    }
+
+    // GlorotNormal, Dense(100 -> 64), key (42, 0).
+    let gi = &GLOROT_DENSE_100_64;
+    assert_eq!(gi.fan_in * gi.fan_out, KERNEL as u64);
+    let key = Key::with_stream(gi.seed, gi.stream);
+    let fans = Fans::new(gi.fan_in, gi.fan_out);
+    let glorot_block: Fill = |k, off, out| GlorotNormal.fill(Fans::new(100, 64), k, off, out);
+    let h = block_hash(glorot_block, key, KERNEL as u64, a);
+    GlorotNormal.fill(fans, key, 0, &mut a[..16]).unwrap();
+    let d = first_diff(&a[..16], &gi.first16);
+    let r = t.check(h == gi.hash && d.is_none());
+    hprintln!(
+        "{} GlorotNormal Dense({}->{}) in blocks of {}: fnv1a={:#018x} want {:#018x}, first16 {}",
+        r, gi.fan_in, gi.fan_out, BLOCK, h, gi.hash, if d.is_none() { "ok" } else { "DIFFER" }
+    );
+    if let Some(i) = d {
+        hprintln!("  element {}: got {:#010x} want {:#010x}", i, a[i].to_bits(), gi.first16[i]);
+    }
+    #[cfg(big_ram)]
+    {
+        let w: &mut [f32; KERNEL] = W;
+        GlorotNormal.fill(fans, key, 0, w).unwrap();
+        let h = fnv1a_update(FNV_OFFSET, w);
+        let d = first_diff(&w[..16], &gi.first16);
+        let r = t.check(h == gi.hash && d.is_none());
+        hprintln!(
+            "{} GlorotNormal Dense({}->{}) whole kernel in one call: fnv1a={:#018x} want {:#018x}",
+            r, gi.fan_in, gi.fan_out, h, gi.hash
         );
     }
 
