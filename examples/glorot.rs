@@ -65,6 +65,12 @@ OPTIONS (each at most once; `--flag value` or `--flag=value`):
     --minval X --maxval X random_uniform (default -0.05, 0.05)
     --out FILE.npy        write the values as little-endian <f4 with the tensor's shape,
                           or (count,) for a slice
+    --dtype T             the type written by --out: f32 (default, <f4), f16 (<f2) or bf16,
+                          which .npy has no code for, written as <u2 holding the raw bf16
+                          bits (numpy: np.load(f).view(ml_dtypes.bfloat16)). f16 and bf16
+                          are the f32 values rounded to nearest even; they need the example
+                          built with --features half. With --out, the statistics are of
+                          the values written.
     --stats               print fan_in, fan_out, stddev|limit (minval, maxval for
                           random_uniform), count, mean, std, min, max as key=value lines
     --help                this text
@@ -127,6 +133,7 @@ struct Args {
     minval: Option<String>,
     maxval: Option<String>,
     out: Option<PathBuf>,
+    dtype: Option<String>,
     stats: bool,
     help: bool,
 }
@@ -175,6 +182,7 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
             "stddev" => &mut a.stddev,
             "minval" => &mut a.minval,
             "maxval" => &mut a.maxval,
+            "dtype" => &mut a.dtype,
             "out" => {
                 let v = match inline {
                     Some(v) => OsString::from(v),
@@ -211,8 +219,17 @@ fn parse(args: &[OsString]) -> Result<Args, String> {
     Ok(a)
 }
 
+/// The element type of the values written (`--dtype`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dtype {
+    F32,
+    F16,
+    Bf16,
+}
+
 /// A validated request: everything `run` needs, nothing left to fail but I/O.
 struct Plan {
+    dtype: Dtype,
     name: String,
     init: Box<dyn Initializer>,
     shape: Vec<usize>,
@@ -457,12 +474,22 @@ fn plan(a: Args) -> Result<Option<Plan>, String> {
             offset as u128 + count as u128
         ));
     }
+    let dtype = match a.dtype.as_deref() {
+        None | Some("f32") => Dtype::F32,
+        Some("f16") => Dtype::F16,
+        Some("bf16") => Dtype::Bf16,
+        Some(other) => return Err(format!("--dtype must be f32, f16 or bf16, got '{other}'")),
+    };
+    if dtype != Dtype::F32 && !cfg!(feature = "half") {
+        return Err("--dtype f16 and bf16 need the example built with --features half".into());
+    }
     if let Some(out) = &a.out {
         if out.is_dir() {
             return Err(format!("--out {} is a directory", out.display()));
         }
     }
     Ok(Some(Plan {
+        dtype,
         name,
         init,
         shape,
@@ -602,6 +629,27 @@ fn fill_range(
     Ok(())
 }
 
+/// As [`fill_range`], for f16/bf16: each value rounded from the f32 stream.
+#[cfg(feature = "half")]
+fn fill_range_half<H: glorot::half::HalfFloat + Default>(
+    p: &Plan,
+    mut sink: impl FnMut(&[H]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use glorot::half::InitializerHalf;
+    let mut buf = vec![H::default(); BLOCK.min(p.count as usize)];
+    let mut done = 0u64;
+    while done < p.count {
+        let n = (p.count - done).min(BLOCK as u64) as usize;
+        let block = &mut buf[..n];
+        p.init
+            .fill_half(p.fans, p.key, p.offset + done, block)
+            .map_err(std::io::Error::other)?;
+        sink(block)?;
+        done += n as u64;
+    }
+    Ok(())
+}
+
 fn run(p: &Plan) -> std::io::Result<()> {
     let (lo, hi) = support(p.sampling);
     let mut summary = Summary::new(lo, hi, 24);
@@ -649,6 +697,45 @@ fn write_npy(p: &Plan, path: &Path, summary: &mut Summary) -> std::io::Result<()
         vec![p.count]
     };
     let file = BufWriter::new(File::create(path)?);
+    #[cfg(not(feature = "half"))]
+    assert_eq!(
+        p.dtype,
+        Dtype::F32,
+        "plan() rejects f16/bf16 without the half feature"
+    );
+    #[cfg(feature = "half")]
+    match p.dtype {
+        Dtype::F32 => {}
+        Dtype::F16 => {
+            let mut w = npyz::WriteOptions::<glorot::half::f16>::new()
+                .dtype(npyz::DType::Plain(
+                    "<f2".parse().map_err(std::io::Error::other)?,
+                ))
+                .shape(&shape)
+                .writer(file)
+                .begin_nd()?;
+            fill_range_half(p, |xs: &[glorot::half::f16]| {
+                summary.add(&xs.iter().map(|x| x.to_f32()).collect::<Vec<_>>());
+                w.extend(xs.iter().copied())
+            })?;
+            return w.finish();
+        }
+        Dtype::Bf16 => {
+            // .npy has no bfloat16 code: the raw bits as little-endian u16.
+            let mut w = npyz::WriteOptions::<u16>::new()
+                .dtype(npyz::DType::Plain(
+                    "<u2".parse().map_err(std::io::Error::other)?,
+                ))
+                .shape(&shape)
+                .writer(file)
+                .begin_nd()?;
+            fill_range_half(p, |xs: &[glorot::half::bf16]| {
+                summary.add(&xs.iter().map(|x| x.to_f32()).collect::<Vec<_>>());
+                w.extend(xs.iter().map(|x| x.to_bits()))
+            })?;
+            return w.finish();
+        }
+    }
     let mut w = npyz::WriteOptions::<f32>::new()
         .dtype(npyz::DType::Plain(
             "<f4".parse().map_err(std::io::Error::other)?,

@@ -83,8 +83,13 @@ fn glorot_normal_dense_kernel() {
     let g = &golden::GLOROT_DENSE_100_64;
     let mut w = vec![0.0f32; (g.fan_in * g.fan_out) as usize];
     let fans = Fans::new(g.fan_in, g.fan_out);
-    GlorotNormal.fill(fans, Key::with_stream(g.seed, g.stream), 0, &mut w).unwrap();
-    assert_eq!(w[..16].iter().map(|x| x.to_bits()).collect::<Vec<_>>(), g.first16);
+    GlorotNormal
+        .fill(fans, Key::with_stream(g.seed, g.stream), 0, &mut w)
+        .unwrap();
+    assert_eq!(
+        w[..16].iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        g.first16
+    );
     assert_eq!(golden::fnv1a_update(golden::FNV_OFFSET, &w), g.hash);
 }
 

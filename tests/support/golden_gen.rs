@@ -37,11 +37,28 @@ pub fn render() -> String {
     {
         use glorot::{Fans, GlorotNormal, Initializer};
         let mut w = vec![0.0f32; 6400];
-        GlorotNormal.fill(Fans::new(100, 64), Key::new(42), 0, &mut w).unwrap();
-        let first: Vec<String> = w[..16].iter().map(|x| format!("0x{:08x}", x.to_bits())).collect();
-        writeln!(s, "/// `GlorotNormal` on a Dense(100 -> 64) kernel, key (42, 0).").unwrap();
-        writeln!(s, "pub const GLOROT_DENSE_100_64: GoldenInit = GoldenInit {{").unwrap();
-        writeln!(s, "    seed: 42,\n    stream: 0,\n    fan_in: 100,\n    fan_out: 64,").unwrap();
+        GlorotNormal
+            .fill(Fans::new(100, 64), Key::new(42), 0, &mut w)
+            .unwrap();
+        let first: Vec<String> = w[..16]
+            .iter()
+            .map(|x| format!("0x{:08x}", x.to_bits()))
+            .collect();
+        writeln!(
+            s,
+            "/// `GlorotNormal` on a Dense(100 -> 64) kernel, key (42, 0)."
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "pub const GLOROT_DENSE_100_64: GoldenInit = GoldenInit {{"
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "    seed: 42,\n    stream: 0,\n    fan_in: 100,\n    fan_out: 64,"
+        )
+        .unwrap();
         writeln!(s, "    first16: [").unwrap();
         for row in first.chunks(8) {
             writeln!(s, "        {},", row.join(", ")).unwrap();
