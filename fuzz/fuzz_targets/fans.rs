@@ -67,11 +67,11 @@ fn fits(x: Option<u128>) -> Option<u64> {
 }
 
 /// The fans as the docs define them, in exact arithmetic; `Err` as documented.
-fn naive(shape: &[usize], layout: &LayoutIn) -> Result<Fans, Error> {
+fn naive(shape: &[usize], layout: &Layout<'_>) -> Result<Fans, Error> {
     fits(exact(shape.iter().copied())).ok_or(Error::ShapeOverflow)?;
     let rank = shape.len();
     let (fan_in, fan_out) = match layout {
-        LayoutIn::Keras => match rank {
+        Layout::Keras => match rank {
             0 => (Some(1), Some(1)),
             1 => (Some(shape[0] as u128), Some(shape[0] as u128)),
             _ => {
@@ -81,7 +81,7 @@ fn naive(shape: &[usize], layout: &LayoutIn) -> Result<Fans, Error> {
                 (fi, fo)
             }
         },
-        LayoutIn::Torch => {
+        Layout::Torch => {
             if rank < 2 {
                 return Err(Error::RankTooSmall { rank, min: 2 });
             }
@@ -90,7 +90,7 @@ fn naive(shape: &[usize], layout: &LayoutIn) -> Result<Fans, Error> {
             let fo = exact(r.iter().copied().chain([shape[0]]));
             (fi, fo)
         }
-        LayoutIn::Axes {
+        Layout::Axes {
             in_axes,
             out_axes,
             batch_axes,
@@ -99,15 +99,15 @@ fn naive(shape: &[usize], layout: &LayoutIn) -> Result<Fans, Error> {
                 return Err(Error::RankTooSmall { rank, min: 2 });
             }
             let mut seen = vec![false; rank];
-            let mut norm = |axes: &[i8]| -> Result<Vec<usize>, Error> {
+            let mut norm = |axes: &[isize]| -> Result<Vec<usize>, Error> {
                 axes.iter()
                     .map(|&a| {
                         let i = if a < 0 {
-                            rank as i64 + a as i64
+                            rank as i128 + a as i128
                         } else {
-                            a as i64
+                            a as i128
                         };
-                        if i < 0 || i >= rank as i64 || seen[i as usize] {
+                        if i < 0 || i >= rank as i128 || seen[i as usize] {
                             return Err(Error::InvalidAxis);
                         }
                         seen[i as usize] = true;
@@ -151,7 +151,7 @@ fuzz_target!(|input: Input| {
         }
     };
     let ours = Fans::from_shape(&shape, layout);
-    let want = naive(&shape, &input.layout);
+    let want = naive(&shape, &layout);
     match (ours, want) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{shape:?} {layout:?}"),
         (Err(a), Err(b)) => assert_eq!(a, b, "{shape:?} {layout:?}"),
