@@ -35,7 +35,8 @@ pub enum Error {
     /// 0`, `kaiming_*` with a zero fan on a non-empty tensor).
     ZeroFan,
     /// The parameters are valid but the numbers they lead to are not usable in `f32`: a
-    /// standard deviation or limit that rounds to `0` or to infinity, or weights whose
+    /// standard deviation or limit that rounds to `0` or to infinity, a uniform limit below
+    /// `f32::MIN_POSITIVE` (too few bits to keep `[-limit, limit)` half-open), or weights whose
     /// magnitude could overflow `f32` (a huge `stddev` or `mean`, a range
     /// `maxval - minval` that overflows).
     ScaleOutOfRange,

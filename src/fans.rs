@@ -63,8 +63,12 @@ pub fn element_count(shape: &[usize]) -> Result<u64, Error> {
     product(shape.iter().copied())
 }
 
-/// Checked product of dimensions.
-fn product(dims: impl IntoIterator<Item = usize>) -> Result<u64, Error> {
+/// Checked product of dimensions; `0` if any dimension is `0`, even when the product of
+/// the others would overflow (a zero-sized tensor has zero fans, not an error).
+fn product(dims: impl Iterator<Item = usize> + Clone) -> Result<u64, Error> {
+    if dims.clone().any(|d| d == 0) {
+        return Ok(0);
+    }
     dims.into_iter().try_fold(1u64, |acc, d| {
         u64::try_from(d)
             .ok()
@@ -145,9 +149,12 @@ impl Fans {
                         }
                     }
                 }
-                let pick = |axes: &[isize]| -> Result<u64, Error> {
-                    axes.iter()
-                        .try_fold(1u64, |acc, &a| mul(acc, dim(normalise(a, rank)?)?))
+                // Axes were checked above, so `normalise` cannot fail here.
+                let pick = |axes: &[isize]| {
+                    product(
+                        axes.iter()
+                            .map(|&a| normalise(a, rank).map_or(0, |d| shape[d])),
+                    )
                 };
                 let named = |d: usize| all().any(|&a| normalise(a, rank) == Ok(d));
                 let r = product((0..rank).filter(|&d| !named(d)).map(|d| shape[d]))?;

@@ -153,8 +153,8 @@ fn overflowing_shapes() {
         });
     }
     // (With no zero dimension a fan divides the element count, so it cannot overflow on
-    // its own.) A zero-sized shape whose partial product overflows before the zero: reported as an
-    // overflow today (documented in ci/BAD_INPUT.md; fuzz/ tolerates it behind a flag).
+    // its own.) A zero-sized shape whose partial product would overflow before the zero:
+    // the zero wins, so the fans are exact (here fan_in = 0 * 2^63 * 4 = 0).
     let shape = [0, 1usize << 63, 4, 1, 1];
     let layout = Layout::Axes {
         in_axes: &[1, 2, 0],
@@ -162,7 +162,7 @@ fn overflowing_shapes() {
         batch_axes: &[],
     };
     assert_eq!(element_count(&shape), Ok(0));
-    assert_eq!(Fans::from_shape(&shape, layout), Err(Error::ShapeOverflow));
+    assert_eq!(Fans::from_shape(&shape, layout), Ok(Fans::new(0, 1)));
 }
 
 #[test]
@@ -453,18 +453,25 @@ fn random_uniform_bounds() {
 }
 
 #[test]
-fn subnormal_uniform_limit_is_accepted() {
-    // Documented as found: a limit that is subnormal in f32 passes validation, and then
-    // `u * limit` may round to `limit` itself, outside the documented [-limit, limit).
+fn subnormal_uniform_limit_is_rejected() {
+    // A limit that is subnormal in f32 has too few bits for `u * limit` to stay below
+    // `limit`, so it is an error rather than a range that is silently closed.
     let vs = VarianceScaling::new(1e-88, FanMode::FanIn, Distribution::Uniform).unwrap();
-    let s = vs.sampling(Fans::new(1, 1)).unwrap();
-    let limit = s.limit().unwrap();
-    assert!(limit > 0.0 && limit < f32::MIN_POSITIVE);
+    assert_eq!(vs.sampling(Fans::new(1, 1)), Err(Error::ScaleOutOfRange));
+    rejects(4096, Error::ScaleOutOfRange, |o| {
+        vs.fill(Fans::new(1, 1), Key::new(1), 0, o)
+    });
+    rejects(16, Error::ScaleOutOfRange, |o| {
+        Sampling::Uniform {
+            limit: f32::from_bits(1),
+        }
+        .fill(Key::new(1), 0, o)
+    });
+    // The smallest normal limit is accepted and keeps the range half-open.
     let mut out = sentinel(4096);
-    vs.fill(Fans::new(1, 1), Key::new(1), 0, &mut out).unwrap();
-    assert!(out.iter().all(|&x| -limit <= x && x <= limit));
-    assert!(
-        out.contains(&limit),
-        "no value equals the limit: the range is half-open again; update BAD_INPUT.md"
-    );
+    let limit = f32::MIN_POSITIVE;
+    Sampling::Uniform { limit }
+        .fill(Key::new(1), 0, &mut out)
+        .unwrap();
+    assert!(out.iter().all(|&x| -limit <= x && x < limit));
 }

@@ -19,7 +19,7 @@ use libfuzzer_sys::fuzz_target;
 
 const SENTINEL: u32 = 0x7FC0_DEAD;
 /// Whether a subnormal uniform limit must keep the range half-open (see KNOWN below).
-const STRICT_SUBNORMAL: bool = false;
+const STRICT_SUBNORMAL: bool = true;
 const CORRECTION: f64 = 0.879_625_661_034_239_8;
 
 /// Parameters from the edges of the floating-point line as well as anywhere.

@@ -102,6 +102,12 @@ impl Sampling {
             }
             // |fl(u * limit)| <= limit for |u| <= 1: nothing can overflow.
             Sampling::Uniform { limit } if !positive(limit) => return Err(Error::InvalidParameter),
+            // With a normal `limit`, |u| <= 1 - 2^-23 keeps `u * limit` at least one ulp
+            // inside the range; a subnormal limit has too few bits and `u * limit` can round
+            // to `limit` itself.
+            Sampling::Uniform { limit } if limit < f32::MIN_POSITIVE => {
+                return Err(Error::ScaleOutOfRange)
+            }
             Sampling::Uniform { .. } => {}
             Sampling::UniformRange { minval, maxval } => {
                 if !minval.is_finite() || !maxval.is_finite() || minval >= maxval {
