@@ -125,3 +125,11 @@ init("random_normal_huge_mean", 7, F32MAX + ONE, fan(1), fan(1), 0, 0, 10)
 init("xavier_normal_zero_fans", 10, ONE, variant(1, 4), variant(1, 4), 0, 0, 10)
 init("kaiming_uniform_fan_avg", 13, FAN_AVG + ONE, fan(3), fan(3), 0, 0, 10)
 init("glorot_uniform_range_overflow", 1, b"", fan(3), fan(3), 1, 5, 100)
+
+# found by fuzzing: a receptive field that overflows while both outer dimensions are 0
+fans("zero_outer_dims_receptive_overflow",
+     [variant(3, 4) + u64(2**64 - 1), variant(3, 4) + u64(2**64 - 1), small(2), zero(), zero()],
+     KERAS, 0, 0)
+# found by fuzzing: a subnormal uniform limit from a PyTorch gain (sampling() vs fill())
+init("kaiming_uniform_subnormal_limit", 13, FAN_IN + variant(7, 14) + u32(71362),
+     fan(1792), variant(1, 4), 0, 0, 100)
