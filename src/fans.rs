@@ -77,11 +77,6 @@ fn product(dims: impl Iterator<Item = usize> + Clone) -> Result<u64, Error> {
     })
 }
 
-/// Checked `a * b`.
-fn mul(a: u64, b: u64) -> Result<u64, Error> {
-    a.checked_mul(b).ok_or(Error::ShapeOverflow)
-}
-
 impl Fans {
     /// Fans given directly, e.g. `Fans::new(100, 64)` for a dense layer from 100 to 64
     /// units.
@@ -118,17 +113,25 @@ impl Fans {
             Layout::Keras => match rank {
                 0 => Ok(Fans::new(1, 1)),
                 1 => Ok(Fans::new(dim(0)?, dim(0)?)),
+                // Each fan is one product (its own dimension times the receptive field),
+                // so a zero anywhere in it wins over an overflow elsewhere in it.
                 _ => {
-                    let r = product(shape[..rank - 2].iter().copied())?;
-                    Ok(Fans::new(mul(dim(rank - 2)?, r)?, mul(dim(rank - 1)?, r)?))
+                    let receptive = shape[..rank - 2].iter().copied();
+                    Ok(Fans::new(
+                        product(receptive.clone().chain([shape[rank - 2]]))?,
+                        product(receptive.chain([shape[rank - 1]]))?,
+                    ))
                 }
             },
             Layout::Torch => {
                 if rank < 2 {
                     return Err(Error::RankTooSmall { rank, min: 2 });
                 }
-                let r = product(shape[2..].iter().copied())?;
-                Ok(Fans::new(mul(dim(1)?, r)?, mul(dim(0)?, r)?))
+                let receptive = shape[2..].iter().copied();
+                Ok(Fans::new(
+                    product(receptive.clone().chain([shape[1]]))?,
+                    product(receptive.chain([shape[0]]))?,
+                ))
             }
             Layout::Axes {
                 in_axes,
@@ -149,16 +152,17 @@ impl Fans {
                         }
                     }
                 }
-                // Axes were checked above, so `normalise` cannot fail here.
-                let pick = |axes: &[isize]| {
-                    product(
-                        axes.iter()
-                            .map(|&a| normalise(a, rank).map_or(0, |d| shape[d])),
-                    )
-                };
+                // Axes were checked above, so `normalise` cannot fail here. Each fan is one
+                // product: its named dimensions times the unnamed (receptive) ones.
                 let named = |d: usize| all().any(|&a| normalise(a, rank) == Ok(d));
-                let r = product((0..rank).filter(|&d| !named(d)).map(|d| shape[d]))?;
-                Ok(Fans::new(mul(pick(in_axes)?, r)?, mul(pick(out_axes)?, r)?))
+                let receptive = (0..rank).filter(move |&d| !named(d)).map(|d| shape[d]);
+                let fan = |axes: &[isize]| {
+                    let own = axes
+                        .iter()
+                        .map(|&a| normalise(a, rank).map_or(0, |d| shape[d]));
+                    product(own.chain(receptive.clone()))
+                };
+                Ok(Fans::new(fan(in_axes)?, fan(out_axes)?))
             }
         }
     }

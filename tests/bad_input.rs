@@ -475,3 +475,42 @@ fn subnormal_uniform_limit_is_rejected() {
         .unwrap();
     assert!(out.iter().all(|&x| -limit <= x && x < limit));
 }
+
+#[test]
+fn zero_outer_dimensions_win_over_an_overflowing_receptive_field() {
+    // Found by fuzz/fans: each fan is one product, so its zero wins over an overflow.
+    let m = usize::MAX;
+    assert_eq!(
+        Fans::from_shape(&[m, m, 2, 0, 0], Layout::Keras),
+        Ok(Fans::new(0, 0))
+    );
+    assert_eq!(
+        Fans::from_shape(&[0, 0, m, m], Layout::Torch),
+        Ok(Fans::new(0, 0))
+    );
+    let axes = Layout::Axes {
+        in_axes: &[0],
+        out_axes: &[1],
+        batch_axes: &[],
+    };
+    assert_eq!(Fans::from_shape(&[0, 0, m, m], axes), Ok(Fans::new(0, 0)));
+}
+
+#[test]
+fn uniform_initializers_validate_in_sampling_too() {
+    // Found by fuzz/initializers: sampling() must fail exactly when fill() does.
+    use glorot::{KaimingUniform, XavierUniform};
+    let k = KaimingUniform {
+        mode: FanMode::FanIn,
+        gain: 1e-40,
+    };
+    assert_eq!(k.sampling(Fans::new(1792, 0)), Err(Error::ScaleOutOfRange));
+    rejects(8, Error::ScaleOutOfRange, |o| {
+        k.fill(Fans::new(1792, 0), Key::new(1), 0, o)
+    });
+    let x = XavierUniform { gain: 1e-40 };
+    assert_eq!(x.sampling(Fans::new(3, 4)), Err(Error::ScaleOutOfRange));
+    rejects(8, Error::ScaleOutOfRange, |o| {
+        x.fill(Fans::new(3, 4), Key::new(1), 0, o)
+    });
+}

@@ -176,9 +176,11 @@ impl Initializer for XavierUniform {
     /// `fan_in + fan_out == 0`; [`Error::ScaleOutOfRange`] if the limit is `0` or infinite
     /// in `f32`.
     fn sampling(&self, fans: Fans) -> Result<Sampling, Error> {
-        Ok(Sampling::Uniform {
+        let s = Sampling::Uniform {
             limit: self.limit(fans)?,
-        })
+        };
+        s.validate().map_err(|_| Error::ScaleOutOfRange)?;
+        Ok(s)
     }
 }
 
@@ -290,9 +292,11 @@ impl Initializer for KaimingUniform {
     /// is not finite and `> 0`; [`Error::ZeroFan`] if the fan is zero;
     /// [`Error::ScaleOutOfRange`] if the bound is `0` in `f32`.
     fn sampling(&self, fans: Fans) -> Result<Sampling, Error> {
-        Ok(Sampling::Uniform {
+        let s = Sampling::Uniform {
             limit: self.limit(fans)?,
-        })
+        };
+        s.validate().map_err(|_| Error::ScaleOutOfRange)?;
+        Ok(s)
     }
 
     /// As the provided method, except that an empty `out` is `Ok` even when the fan is
