@@ -13,7 +13,7 @@ pub(crate) use tables::{NORM, TRUNC};
 use tables::{NORM_F, NORM_INV_R, NORM_R, TRUNC_Y};
 
 /// One layer of a ziggurat: `x = mag * w`, and `mag < k` means "inside the next layer's
-/// width, accept at once". `repr(C)` so a SIMD gather can read `w` and `k` with stride 8.
+/// width, accept at once". Interleaved so that one cache line serves both loads.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Layer {

@@ -16,10 +16,24 @@ fn sign_bits(r: u32x8) -> f32x8 {
     wide::bytemuck::cast((r << 23) & u32x8::splat(0x8000_0000))
 }
 
+/// The layers selected by the low byte of each draw: `(w, k)` per lane. The index bytes
+/// are read from the draw's bytes in memory (8 byte loads rather than 24 shuffles and
+/// extracts). An AVX2 `vpgatherdd` version was measured and gave no speed-up on Zen 3, so
+/// the crate keeps `#![forbid(unsafe_code)]`.
+#[inline(always)]
+fn lookup(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
+    let bytes: [u8; 32] = wide::bytemuck::cast(r);
+    let sel: [Layer; 8] = core::array::from_fn(|l| layers[bytes[4 * l] as usize]);
+    (
+        f32x8::new(core::array::from_fn(|l| sel[l].w)),
+        i32x8::new(core::array::from_fn(|l| sel[l].k as i32)),
+    )
+}
+
 /// The shared fast path: writes the signed `x` of every lane and returns the accepted mask.
 #[inline(always)]
 fn fast(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
-    let (w, k) = crate::gather::lookup(r, layers);
+    let (w, k) = lookup(r, layers);
     let mag: i32x8 = wide::bytemuck::cast(r >> 9);
     let x = (f32x8::from_i32x8(mag) * w) ^ sign_bits(r);
     *out = x.to_array();
@@ -100,4 +114,27 @@ pub(crate) fn uniform(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
     let i: i32x8 = wide::bytemuck::cast(lanes.next());
     *out = (f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)).to_array();
     lanes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_reads_the_layer_of_every_index_in_every_lane() {
+        for layers in [&NORM, &TRUNC] {
+            for i in 0..256u32 {
+                // high bits set too: only the low byte may select the layer
+                let r = u32x8::new(core::array::from_fn(|l| {
+                    ((i + 37 * l as u32) & 0xff) | (0xABCD_E000 ^ ((l as u32) << 12))
+                }));
+                let (w, k) = lookup(r, layers);
+                for (l, &ri) in r.to_array().iter().enumerate() {
+                    let want = layers[(ri & 0xff) as usize];
+                    assert_eq!(w.to_array()[l].to_bits(), want.w.to_bits());
+                    assert_eq!(k.to_array()[l], want.k as i32);
+                }
+            }
+        }
+    }
 }
