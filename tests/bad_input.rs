@@ -1,4 +1,4 @@
-//! Every bad input in `ci/BAD_INPUT.md`, and what it gets: the exact `Error`, and nothing
+//! Every bad input in the README's "Bad input" table, and what it gets: the exact `Error`, and nothing
 //! written. Each output slice starts as a sentinel NaN; "untouched" means every bit is
 //! still the sentinel's.
 
