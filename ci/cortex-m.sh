@@ -32,38 +32,45 @@ qemu_run() { # qemu_run TARGET ELF [extra qemu args...]
 build() { # build TARGET BIN LOG [cargo args...]
     local t=$1 bin=$2 log=$3
     shift 3
-    CARGO_TARGET_DIR="$CROSS_DIR/$t" run_logged "$log" \
-        cargo "+$TC" build --release --locked --bin "$bin" --target "$t" "$@"
+    run_logged "$log" cargo "+$TC" build --release --locked --bin "$bin" --target "$t" "$@"
 }
 
 failed=0
 passed=0
 
 # ---- golden vectors on each core --------------------------------------------------------
-for spec in "thumbv7em-none-eabihf M4F" "thumbv6m-none-eabi M0" "thumbv8m.main-none-eabihf M33"; do
-    read -r t core <<<"$spec"
-    log="cortex-m-$t"
-    : >"$LOG_DIR/$log.log"
-    t0=$(now)
-    if ! build "$t" golden "$log"; then
-        echo "[cortex-m] $t ($core): BUILD FAILED (log: $LOG_DIR/$log.log)"
-        failed=$((failed + 1))
-        continue
-    fi
+# One cargo invocation for the three targets: the host build scripts and proc macros build
+# once and the three (mostly serial) -Zbuild-std core builds overlap on the two cores.
+TARGETS=(thumbv7em-none-eabihf thumbv6m-none-eabi thumbv8m.main-none-eabihf)
+declare -A CORE=([thumbv7em-none-eabihf]=M4F [thumbv6m-none-eabi]=M0 [thumbv8m.main-none-eabihf]=M33)
+export CARGO_TARGET_DIR="$CROSS_DIR/thumb"
+log=cortex-m-build
+: >"$LOG_DIR/$log.log"
+t0=$(now)
+targs=()
+for t in "${TARGETS[@]}"; do targs+=(--target "$t"); done
+if ! run_logged "$log" cargo "+$TC" build --release --locked --bin golden "${targs[@]}"; then
+    echo "[cortex-m] BUILD FAILED (log: $LOG_DIR/$log.log)"
+    exit 1
+fi
+echo "[cortex-m] built the firmware for ${TARGETS[*]} ($(( $(now) - t0 )) s)"
+
+for t in "${TARGETS[@]}"; do
+    core=${CORE[$t]}
+    out="$LOG_DIR/cortex-m-$t.out"
     t1=$(now)
-    out="$LOG_DIR/$log.out"
     rc=0
-    qemu_run "$t" "$CROSS_DIR/$t/$t/release/golden" >"$out" 2>&1 || rc=$?
+    qemu_run "$t" "$CARGO_TARGET_DIR/$t/release/golden" >"$out" 2>&1 || rc=$?
     t2=$(now)
     counts=$(sed -n 's/^firmware: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out")
     hw=$(sed -n 's/^stack high water \([0-9]*\) B$/\1/p' "$out")
     if [ "$rc" = 0 ] && [ -n "$counts" ]; then
         read -r p f <<<"$counts"
-        echo "[cortex-m] $t ($core, $(qemu_args "$t" | awk '{print $2}')): $p checks passed, $f failed;" \
-            "stack high water ${hw:-?} B (build $((t1 - t0)) s, run $((t2 - t1)) s)"
+        echo "[cortex-m] $t ($core, QEMU $(qemu_args "$t" | awk '{print $2}')): $p checks passed, $f failed;" \
+            "stack high water ${hw:-?} B (run $((t2 - t1)) s)"
         passed=$((passed + 1))
     else
-        echo "[cortex-m] $t ($core): FAILED (qemu exit $rc; build $((t1 - t0)) s, run $((t2 - t1)) s)"
+        echo "[cortex-m] $t ($core): FAILED (qemu exit $rc; run $((t2 - t1)) s; output: $out)"
         grep -v '^PASS' "$out" | head -n 40 || true
         failed=$((failed + 1))
     fi
@@ -97,7 +104,7 @@ for spec in "thumbv7em-none-eabihf M4F" "thumbv6m-none-eabi M0"; do
     read -r t core <<<"$spec"
     log="footprint-$t"
     : >"$LOG_DIR/$log.log"
-    elf="$CROSS_DIR/$t/$t/release/footprint"
+    elf="$CARGO_TARGET_DIR/$t/release/footprint"
     t0=$(now)
     if ! build "$t" footprint "$log"; then
         echo "[cortex-m] footprint $t: BUILD FAILED"; failed=$((failed + 1)); continue

@@ -9,7 +9,11 @@ use cortex_m_semihosting::debug;
 
 /// Ends the QEMU run: exit status 0 when `ok`, 1 otherwise.
 pub fn exit(ok: bool) -> ! {
-    debug::exit(if ok { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
     // Only reached without a semihosting host (a real board): park.
     loop {
         cortex_m::asm::bkpt();

@@ -105,7 +105,10 @@ fn main() -> ! {
     static mut W: [f32; KERNEL] = [0.0; KERNEL];
     let (a, b) = (A, B);
     paint_all();
-    let mut t = Tally { passed: 0, failed: 0 };
+    let mut t = Tally {
+        passed: 0,
+        failed: 0,
+    };
 
     for g in GOLDEN {
         let key = Key::with_stream(g.seed, g.stream);
@@ -120,12 +123,28 @@ fn main() -> ! {
             fill(key, 5, out).unwrap();
             let d5 = first_diff(out, &g.first16[5..]);
             let r = t.check(d0.is_none() && d5.is_none());
-            hprintln!("{} {} seed={:#x} stream={} {} first16", r, label, g.seed, g.stream, path);
+            hprintln!(
+                "{} {} seed={:#x} stream={} {} first16",
+                r,
+                label,
+                g.seed,
+                g.stream,
+                path
+            );
             if let Some(i) = d0 {
-                hprintln!("  element {}: got {:#010x} want {:#010x}", i, a[i].to_bits(), g.first16[i]);
+                hprintln!(
+                    "  element {}: got {:#010x} want {:#010x}",
+                    i,
+                    a[i].to_bits(),
+                    g.first16[i]
+                );
             }
             if let Some(i) = d5 {
-                hprintln!("  (offset 5) element {}: want {:#010x}", i + 5, g.first16[i + 5]);
+                hprintln!(
+                    "  (offset 5) element {}: want {:#010x}",
+                    i + 5,
+                    g.first16[i + 5]
+                );
             }
         }
 
@@ -135,13 +154,24 @@ fn main() -> ! {
         while off < CROSS_LEN && diff.is_none() {
             simd(g.sampler)(key, off, &mut a[..]).unwrap();
             scalar(g.sampler)(key, off, &mut b[..]).unwrap();
-            if let Some(i) = a.iter().zip(b.iter()).position(|(x, y)| x.to_bits() != y.to_bits()) {
+            if let Some(i) = a
+                .iter()
+                .zip(b.iter())
+                .position(|(x, y)| x.to_bits() != y.to_bits())
+            {
                 diff = Some((off + i as u64, a[i].to_bits(), b[i].to_bits()));
             }
             off += BLOCK as u64;
         }
         let r = t.check(diff.is_none());
-        hprintln!("{} {} seed={:#x} stream={} simd==reference n={}", r, label, g.seed, g.stream, off);
+        hprintln!(
+            "{} {} seed={:#x} stream={} simd==reference n={}",
+            r,
+            label,
+            g.seed,
+            g.stream,
+            off
+        );
         if let Some((i, s, f)) = diff {
             hprintln!("  element {}: simd {:#010x} reference {:#010x}", i, s, f);
         }
@@ -151,7 +181,13 @@ fn main() -> ! {
         let r = t.check(h == g.hash_1m);
         hprintln!(
             "{} {} seed={:#x} stream={} fnv1a(first {})={:#018x} want {:#018x}",
-            r, label, g.seed, g.stream, HASH_LEN, h, g.hash_1m
+            r,
+            label,
+            g.seed,
+            g.stream,
+            HASH_LEN,
+            h,
+            g.hash_1m
         );
     }
 
@@ -167,10 +203,21 @@ fn main() -> ! {
     let r = t.check(h == gi.hash && d.is_none());
     hprintln!(
         "{} GlorotNormal Dense({}->{}) in blocks of {}: fnv1a={:#018x} want {:#018x}, first16 {}",
-        r, gi.fan_in, gi.fan_out, BLOCK, h, gi.hash, if d.is_none() { "ok" } else { "DIFFER" }
+        r,
+        gi.fan_in,
+        gi.fan_out,
+        BLOCK,
+        h,
+        gi.hash,
+        if d.is_none() { "ok" } else { "DIFFER" }
     );
     if let Some(i) = d {
-        hprintln!("  element {}: got {:#010x} want {:#010x}", i, a[i].to_bits(), gi.first16[i]);
+        hprintln!(
+            "  element {}: got {:#010x} want {:#010x}",
+            i,
+            a[i].to_bits(),
+            gi.first16[i]
+        );
     }
     #[cfg(big_ram)]
     {
@@ -181,7 +228,11 @@ fn main() -> ! {
         let r = t.check(h == gi.hash && d.is_none());
         hprintln!(
             "{} GlorotNormal Dense({}->{}) whole kernel in one call: fnv1a={:#018x} want {:#018x}",
-            r, gi.fan_in, gi.fan_out, h, gi.hash
+            r,
+            gi.fan_in,
+            gi.fan_out,
+            h,
+            gi.hash
         );
     }
 

@@ -120,13 +120,17 @@ pub extern "C" fn check_sampler(i: u32) -> u32 {
 /// For check `i`: the key's seed.
 #[no_mangle]
 pub extern "C" fn check_seed(i: u32) -> u64 {
-    GOLDEN.get((i / PER_ENTRY) as usize).map_or(GLOROT_DENSE_100_64.seed, |g| g.seed)
+    GOLDEN
+        .get((i / PER_ENTRY) as usize)
+        .map_or(GLOROT_DENSE_100_64.seed, |g| g.seed)
 }
 
 /// For check `i`: the key's stream.
 #[no_mangle]
 pub extern "C" fn check_stream(i: u32) -> u64 {
-    GOLDEN.get((i / PER_ENTRY) as usize).map_or(GLOROT_DENSE_100_64.stream, |g| g.stream)
+    GOLDEN
+        .get((i / PER_ENTRY) as usize)
+        .map_or(GLOROT_DENSE_100_64.stream, |g| g.stream)
 }
 
 /// How many values the long-run hashes cover.

@@ -103,7 +103,11 @@ fn main() -> ! {
     syst.clear_current();
     syst.enable_counter();
     let cal_insns = 2 * 200_000;
-    let p = &mut Probe { cal_insns, cal_ticks: calibrate(200_000), ok: true };
+    let p = &mut Probe {
+        cal_insns,
+        cal_ticks: calibrate(200_000),
+        ok: true,
+    };
     put(b"footprint probe: calibration ");
     put_u64(p.cal_ticks);
     put(b" ticks\n");
@@ -111,17 +115,23 @@ fn main() -> ! {
     let key = core::hint::black_box(glorot::Key::with_stream(1, 2));
     let _ = &key;
     #[cfg(feature = "fp-normal")]
-    p.run(b"sample::normal", &mut || glorot::sample::normal(key, 0, &mut buf[..]).is_ok());
+    p.run(b"sample::normal", &mut || {
+        glorot::sample::normal(key, 0, &mut buf[..]).is_ok()
+    });
     #[cfg(feature = "fp-truncated")]
     p.run(b"sample::truncated_normal", &mut || {
         glorot::sample::truncated_normal(key, 0, &mut buf[..]).is_ok()
     });
     #[cfg(feature = "fp-uniform")]
-    p.run(b"sample::uniform", &mut || glorot::sample::uniform(key, 0, &mut buf[..]).is_ok());
+    p.run(b"sample::uniform", &mut || {
+        glorot::sample::uniform(key, 0, &mut buf[..]).is_ok()
+    });
     #[cfg(feature = "fp-glorot")]
     p.run(b"GlorotNormal(100,64)", &mut || {
         use glorot::Initializer;
-        glorot::GlorotNormal.fill(glorot::Fans::new(100, 64), key, 0, &mut buf[..]).is_ok()
+        glorot::GlorotNormal
+            .fill(glorot::Fans::new(100, 64), key, 0, &mut buf[..])
+            .is_ok()
     });
 
     // The buffer is used in every variant, so it is not counted as the library's.
