@@ -76,7 +76,7 @@
 //! # Performance
 //! Measured on one core of a shared 2-core AMD Zen 3 machine (the README has the table and
 //! the command that reproduces it): `sample::uniform` fills at ~1.6 G values/s (SSE2) and
-//! ~3 G/s (AVX2); `sample::normal` and `sample::truncated_normal` at ~0.4 G/s, about 1.6–2×
+//! ~3 G/s (AVX2); `sample::normal` and `sample::truncated_normal` at 0.35–0.57 G/s, 1.8–2.7×
 //! `rand_distr::StandardNormal`. The fast path is a handful of vector instructions plus
 //! sixteen table loads per eight values; ~1.2% of draws per lane take the scalar slow path.
 //!
