@@ -31,7 +31,7 @@
 //!   ```
 //! - [`sample`]: standard normal, standard normal truncated to `[-2, 2]`, and uniform on
 //!   `[-1, 1)`, each an `f32x8` kernel (via [`wide`](https://docs.rs/wide)) over eight
-//!   xoshiro128++ lanes; [`reference`]: their scalar twins, bit for bit equal.
+//!   xoshiro128++ lanes; [`reference`](mod@reference): their scalar twins, bit for bit equal.
 //! - Chunked, position-addressable filling: `f(key, offset, out)` writes elements
 //!   `offset .. offset + out.len()` of the key's stream, so a tensor can be filled in
 //!   pieces — on other threads, cores or machines — with the bits of one call. There is no
