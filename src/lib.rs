@@ -91,9 +91,6 @@
 //! - D. Blackman, S. Vigna, *Scrambled linear pseudorandom number generators*, ACM TOMS 2021.
 //! - Keras 3, `keras.initializers.VarianceScaling`.
 
-#[cfg(test)]
-extern crate std;
-
 mod error;
 mod fans;
 mod fill;
