@@ -6,6 +6,8 @@ use crate::key::{lane_state, Key};
 use crate::lanes::{Lane, Lanes8};
 use crate::{ziggurat, Error};
 
+mod lanes_scalar;
+
 /// Elements per chunk (frozen by stream version 1): 128 values from each of 8 lanes.
 pub const CHUNK: u64 = 1024;
 const LANES: usize = 8;
@@ -43,9 +45,21 @@ fn for_each_chunk(offset: u64, out: &mut [f32], mut f: impl FnMut(u64, usize, &m
     }
 }
 
-/// The SIMD fill of one sampler.
+/// The fast fill of one sampler: the `f32x8` kernels where `wide` has vector registers,
+/// the lane-by-lane loop of [`lanes_scalar`] where it emulates them with arrays (same bits).
+#[inline(always)]
 pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
     check(offset, out.len())?;
+    if lanes_scalar::SIMD {
+        fill_vectors(s, key, offset, out);
+    } else {
+        lanes_scalar::fill(s, key, offset, out);
+    }
+    Ok(())
+}
+
+/// The `f32x8` fill of one sampler (the range is already checked).
+fn fill_vectors(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
     let base = key.base();
     match s {
         Sampler::Normal => for_each_chunk(offset, out, |c, lo, part| {
@@ -58,7 +72,6 @@ pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> R
             chunk_simd(base, c, lo, part, ziggurat::simd::uniform)
         }),
     }
-    Ok(())
 }
 
 /// Fills `out` with elements `lo .. lo + out.len()` of chunk `chunk`.
