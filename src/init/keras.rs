@@ -2,7 +2,7 @@
 //! `RandomNormal`, `TruncatedNormal`, `RandomUniform` with explicit parameters.
 
 use super::{Initializer, Sampling};
-use crate::{Distribution, Error, FanMode, Fans, VarianceScaling};
+use crate::{Distribution, Error, FanMode, Fans, Key, VarianceScaling};
 
 macro_rules! preset {
     (
@@ -31,6 +31,16 @@ macro_rules! preset {
             /// None for any `fans`: the result is always valid.
             fn sampling(&self, fans: Fans) -> Result<Sampling, Error> {
                 Self::VARIANCE_SCALING.sampling(fans)
+            }
+
+            /// The default `fill` (`self.sampling(fans)?.fill(..)`), with the sampler
+            /// chosen at compile time so that a firmware links only that one. The checks
+            /// of `sampling` and `Sampling::fill` are skipped because they cannot fail for a
+            /// preset: the parameter is monotone in the fan `n` in `[1, 2^64]`, and both
+            /// ends pass them (test `presets_pass_every_check_at_both_ends_of_the_fan`).
+            fn fill(&self, fans: Fans, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
+                let vs = Self::VARIANCE_SCALING;
+                vs.distribution().sampling(vs.parameter(fans) as f32).fill_valid(key, offset, out)
             }
         }
     };
@@ -184,5 +194,64 @@ impl Initializer for RandomUniform {
         };
         s.validate()?;
         Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parameter `sqrt(scale / max(1, n)) [/ 0.8796]` is monotone in `n`, and
+    /// `n` lies in `[1, 2^64]`: if both ends pass `sampling()`'s checks (finite, `> 0`,
+    /// `Sampling::validate`), every fan does, which is what the presets' `fill` relies on.
+    #[test]
+    fn presets_pass_every_check_at_both_ends_of_the_fan() {
+        let ends = [
+            Fans::new(0, 0),
+            Fans::new(1, 1),
+            Fans::new(u64::MAX, u64::MAX),
+            Fans::new(u64::MAX, 0),
+            Fans::new(0, u64::MAX),
+        ];
+        let presets = [
+            GlorotNormal::VARIANCE_SCALING,
+            GlorotUniform::VARIANCE_SCALING,
+            HeNormal::VARIANCE_SCALING,
+            HeUniform::VARIANCE_SCALING,
+            LecunNormal::VARIANCE_SCALING,
+            LecunUniform::VARIANCE_SCALING,
+        ];
+        for vs in presets {
+            for fans in ends {
+                let s = vs.sampling(fans).unwrap();
+                assert_eq!(s, vs.distribution().sampling(vs.parameter(fans) as f32));
+            }
+        }
+    }
+
+    /// The presets' `fill` gives the bits of the default `sampling(fans)?.fill(..)`.
+    #[test]
+    fn preset_fill_equals_sampling_fill() {
+        fn check(init: &impl Initializer, fans: Fans) {
+            let key = Key::new(5).fold_in(fans.fan_in);
+            for (offset, len) in [(0u64, 3000usize), (1021, 17)] {
+                let mut a = [0.0f32; 3000];
+                let mut b = [0.0f32; 3000];
+                init.fill(fans, key, offset, &mut a[..len]).unwrap();
+                init.sampling(fans)
+                    .unwrap()
+                    .fill(key, offset, &mut b[..len])
+                    .unwrap();
+                assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
+            }
+        }
+        for fans in [Fans::new(0, 0), Fans::new(100, 64), Fans::new(3, u64::MAX)] {
+            check(&GlorotNormal, fans);
+            check(&GlorotUniform, fans);
+            check(&HeNormal, fans);
+            check(&HeUniform, fans);
+            check(&LecunNormal, fans);
+            check(&LecunUniform, fans);
+        }
     }
 }

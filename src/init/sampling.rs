@@ -138,6 +138,13 @@ impl Sampling {
     /// out.len()` overflows `u64`. On `Err`, `out` is untouched.
     pub fn fill(&self, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
         self.validate()?;
+        self.fill_valid(key, offset, out)
+    }
+
+    /// [`Sampling::fill`] for a sampling known to pass [`Sampling::validate`]. Inlined, so
+    /// that a caller whose variant is a constant links only that variant's sampler.
+    #[inline(always)]
+    pub(crate) fn fill_valid(&self, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
         if u64::try_from(out.len())
             .ok()
             .and_then(|n| offset.checked_add(n))

@@ -55,6 +55,24 @@ pub enum Distribution {
     Uniform,
 }
 
+impl Distribution {
+    /// The sampling of this distribution with standard deviation or limit `p`.
+    #[inline(always)]
+    pub(crate) fn sampling(self, p: f32) -> Sampling {
+        match self {
+            Distribution::TruncatedNormal => Sampling::TruncatedNormal {
+                mean: 0.0,
+                stddev: p,
+            },
+            Distribution::UntruncatedNormal => Sampling::Normal {
+                mean: 0.0,
+                stddev: p,
+            },
+            Distribution::Uniform => Sampling::Uniform { limit: p },
+        }
+    }
+}
+
 /// Keras' `VarianceScaling(scale, mode, distribution)`: weights of variance
 /// `scale / max(1, n)`, `n` the fan that `mode` picks.
 ///
@@ -136,17 +154,7 @@ impl Initializer for VarianceScaling {
         if !(p.is_finite() && p > 0.0) {
             return Err(Error::ScaleOutOfRange);
         }
-        let s = match self.distribution {
-            Distribution::TruncatedNormal => Sampling::TruncatedNormal {
-                mean: 0.0,
-                stddev: p,
-            },
-            Distribution::UntruncatedNormal => Sampling::Normal {
-                mean: 0.0,
-                stddev: p,
-            },
-            Distribution::Uniform => Sampling::Uniform { limit: p },
-        };
+        let s = self.distribution.sampling(p);
         s.validate().map_err(|_| Error::ScaleOutOfRange)?;
         Ok(s)
     }
