@@ -1,7 +1,7 @@
 //! Keras 3's named initializers: the six variance-scaling presets as unit structs, and
 //! `RandomNormal`, `TruncatedNormal`, `RandomUniform` with explicit parameters.
 
-use super::{Initializer, Sampling};
+use super::{exact_f64, Initializer, Sampling};
 use crate::{Distribution, Error, FanMode, Fans, Key, VarianceScaling};
 
 macro_rules! preset {
@@ -22,25 +22,31 @@ macro_rules! preset {
             /// is fixed and Keras' `max(1, n)` guard keeps it finite and non-zero for
             /// every `u64` fan.
             pub fn $getter(self, fans: Fans) -> f32 {
-                Self::VARIANCE_SCALING.parameter(fans) as f32
+                // `VARIANCE_SCALING.parameter(fans) as f32`, in integers (same bits).
+                let vs = Self::VARIANCE_SCALING;
+                exact_f64::preset_parameter(vs.scale(), vs.mode(), vs.distribution(), fans)
             }
         }
 
         impl Initializer for $name {
             /// # Errors
             /// None for any `fans`: the result is always valid.
+            ///
+            /// `VARIANCE_SCALING.sampling(fans)` without its checks, which cannot fail for
+            /// a preset: the parameter is monotone in the fan `n` in `[1, 2^64]`, and both
+            /// ends pass them (test `presets_pass_every_check_at_both_ends_of_the_fan`).
             fn sampling(&self, fans: Fans) -> Result<Sampling, Error> {
-                Self::VARIANCE_SCALING.sampling(fans)
+                Ok(Self::VARIANCE_SCALING.distribution().sampling(self.$getter(fans)))
             }
 
-            /// The default `fill` (`self.sampling(fans)?.fill(..)`), with the sampler
-            /// chosen at compile time so that a firmware links only that one. The checks
-            /// of `sampling` and `Sampling::fill` are skipped because they cannot fail for a
-            /// preset: the parameter is monotone in the fan `n` in `[1, 2^64]`, and both
-            /// ends pass them (test `presets_pass_every_check_at_both_ends_of_the_fan`).
+            /// The default `fill` (`self.sampling(fans)?.fill(..)`, whose checks cannot
+            /// fail here), with the sampler chosen at compile time so that a firmware
+            /// links only that one.
             fn fill(&self, fans: Fans, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
-                let vs = Self::VARIANCE_SCALING;
-                vs.distribution().sampling(vs.parameter(fans) as f32).fill_valid(key, offset, out)
+                Self::VARIANCE_SCALING
+                    .distribution()
+                    .sampling(self.$getter(fans))
+                    .fill_valid(key, offset, out)
             }
         }
     };
@@ -213,18 +219,18 @@ mod tests {
             Fans::new(u64::MAX, 0),
             Fans::new(0, u64::MAX),
         ];
-        let presets = [
-            GlorotNormal::VARIANCE_SCALING,
-            GlorotUniform::VARIANCE_SCALING,
-            HeNormal::VARIANCE_SCALING,
-            HeUniform::VARIANCE_SCALING,
-            LecunNormal::VARIANCE_SCALING,
-            LecunUniform::VARIANCE_SCALING,
+        let presets: [(&dyn Initializer, VarianceScaling); 6] = [
+            (&GlorotNormal, GlorotNormal::VARIANCE_SCALING),
+            (&GlorotUniform, GlorotUniform::VARIANCE_SCALING),
+            (&HeNormal, HeNormal::VARIANCE_SCALING),
+            (&HeUniform, HeUniform::VARIANCE_SCALING),
+            (&LecunNormal, LecunNormal::VARIANCE_SCALING),
+            (&LecunUniform, LecunUniform::VARIANCE_SCALING),
         ];
-        for vs in presets {
+        for (init, vs) in presets {
             for fans in ends {
-                let s = vs.sampling(fans).unwrap();
-                assert_eq!(s, vs.distribution().sampling(vs.parameter(fans) as f32));
+                // the checked path succeeds, and gives what the preset returns unchecked
+                assert_eq!(vs.sampling(fans).unwrap(), init.sampling(fans).unwrap());
             }
         }
     }

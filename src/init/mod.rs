@@ -20,6 +20,7 @@
 //! Fans come from [`Fans::new`] or [`Fans::from_shape`] with a [`Layout`]:
 //! Keras' HWIO, PyTorch's OIHW, or JAX-style named axes.
 
+mod exact_f64;
 mod keras;
 mod sampling;
 mod torch;
