@@ -7,6 +7,7 @@ use crate::lanes::{Lane, Lanes8};
 use crate::{ziggurat, Error};
 
 mod lanes_scalar;
+pub(crate) use lanes_scalar::SIMD;
 
 /// Elements per chunk (frozen by stream version 1): 128 values from each of 8 lanes.
 pub const CHUNK: u64 = 1024;

@@ -10,7 +10,9 @@ mod tables;
 pub(crate) mod simd;
 
 pub(crate) use tables::{NORM, TRUNC};
-use tables::{NORM_F, NORM_INV_R, NORM_R, TRUNC_Y};
+use tables::{
+    NORM_F, NORM_F_FIX, NORM_INV_R, NORM_R, TRUNC_FULL, TRUNC_HALF_V, TRUNC_Y, TRUNC_Y_FIX,
+};
 
 /// One layer of a ziggurat: `x = mag * w`, and `mag < k` means "inside the next layer's
 /// width, accept at once". Interleaved so that one cache line serves both loads.
@@ -55,6 +57,59 @@ fn fast(r: u32, layers: &[Layer; 256]) -> (f32, bool) {
     (with_sign(x, r), mag < layer.k)
 }
 
+/// `expf(-x²/2)` at the edge `x = w * 2^23` (exact) of layer `i`, `x = 0` past the last
+/// layer: within a few ulps of the strip heights `NORM_F` and `TRUNC_Y`.
+#[inline(never)]
+fn edge_density(layers: &[Layer; 256], i: usize) -> f32 {
+    let x = match layers.get(i) {
+        Some(layer) => layer.w * 8_388_608.0,
+        None => 0.0,
+    };
+    libm::expf(half_square_neg(x))
+}
+
+/// `v` moved by the signed 4-bit number of ulps at nibble `i` of `fix`.
+#[inline(always)]
+fn fixed(v: f32, fix: &[u8], i: usize) -> f32 {
+    let d = ((fix[i / 2] >> (4 * (i % 2))) << 4) as i8 >> 4;
+    f32::from_bits(v.to_bits().wrapping_add(d as u32))
+}
+
+/// `NORM_F[i]` (`i` in `1..=256`). Where the fill is scalar (no SIMD unit, where flash is
+/// small too), recomputed from the layer's edge and a nibble of correction: the same bits
+/// for every `i` (tested), in an eighth of the table's flash, for two `expf` per slow path.
+#[inline(always)]
+fn norm_f(i: usize) -> f32 {
+    if crate::fill::SIMD {
+        NORM_F[i]
+    } else {
+        norm_f_compact(i)
+    }
+}
+
+fn norm_f_compact(i: usize) -> f32 {
+    fixed(edge_density(&NORM, i), &NORM_F_FIX, i)
+}
+
+/// `TRUNC_Y[i]` (`i` in `0..=256`), as [`norm_f`]: full-width strips stack `V/2` each.
+#[inline(always)]
+fn trunc_y(i: usize) -> f32 {
+    if crate::fill::SIMD {
+        TRUNC_Y[i]
+    } else {
+        trunc_y_compact(i)
+    }
+}
+
+fn trunc_y_compact(i: usize) -> f32 {
+    let v = if i < TRUNC_FULL {
+        i as f32 * TRUNC_HALF_V
+    } else {
+        edge_density(&TRUNC, i)
+    };
+    fixed(v, &TRUNC_Y_FIX, i)
+}
+
 /// The normal's slow path for a draw `r` that failed the fast test: the wedge test, or the
 /// tail for layer 0. `None` means "rejected: draw afresh". Draws further words from `src`.
 #[cold]
@@ -73,7 +128,8 @@ pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
         }
     }
     let x = (r >> 9) as f32 * NORM[i].w;
-    let y = NORM_F[i] + unit_f32(src) * (NORM_F[i + 1] - NORM_F[i]);
+    let (f0, f1) = (norm_f(i), norm_f(i + 1));
+    let y = f0 + unit_f32(src) * (f1 - f0);
     if y < libm::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
     } else {
@@ -87,7 +143,8 @@ pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
 pub(crate) fn truncated_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
     let i = (r & 0xff) as usize;
     let x = (r >> 9) as f32 * TRUNC[i].w;
-    let y = TRUNC_Y[i] + unit_f32(src) * (TRUNC_Y[i + 1] - TRUNC_Y[i]);
+    let (y0, y1) = (trunc_y(i), trunc_y(i + 1));
+    let y = y0 + unit_f32(src) * (y1 - y0);
     if y < libm::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
     } else {
@@ -160,6 +217,28 @@ mod tests {
         for layer in &NORM[1..] {
             assert!(MAG_MAX * layer.w <= NORM_R);
         }
+    }
+
+    /// The compact strip heights of the scalar fill are the tables' values, bit for bit,
+    /// at every index the slow paths read.
+    #[test]
+    fn edge_density_with_fixes_gives_the_strip_heights() {
+        for i in 1..=256 {
+            assert_eq!(
+                norm_f_compact(i).to_bits(),
+                NORM_F[i].to_bits(),
+                "NORM_F[{i}]"
+            );
+        }
+        for i in 0..=256 {
+            assert_eq!(
+                trunc_y_compact(i).to_bits(),
+                TRUNC_Y[i].to_bits(),
+                "TRUNC_Y[{i}]"
+            );
+        }
+        assert!(TRUNC[..TRUNC_FULL].iter().all(|l| l.w == TRUNC[0].w));
+        assert!(TRUNC[TRUNC_FULL].w < TRUNC[0].w);
     }
 
     #[test]

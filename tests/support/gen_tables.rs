@@ -136,6 +136,49 @@ fn write_layers(out: &mut String, name: &str, doc: &str, w: &[f64], k: &[u32]) {
     writeln!(out, "];\n").unwrap();
 }
 
+/// The runtime approximation of a strip's height from its edge: `expf(-0.5 * x * x)` in
+/// `f32` with `x = w * 2^23` (exact), `x = 0` past the last layer — what
+/// `ziggurat::edge_density` computes.
+fn edge_density(w: &[f64], i: usize) -> f32 {
+    let x = if i < N {
+        (w[i] / SCALE) as f32 * 8_388_608.0
+    } else {
+        0.0
+    };
+    libm::expf(-0.5 * x * x)
+}
+
+/// `table[i]` minus `approx(i)` in units in the last place (panics outside `-8 ..= 7`);
+/// `None` entries are unused and stored as 0.
+fn fixes(table: &[f64], approx: impl Fn(usize) -> Option<f32>) -> Vec<i8> {
+    (0..table.len())
+        .map(|i| match approx(i) {
+            None => 0,
+            Some(a) => {
+                let d = (table[i] as f32).to_bits() as i64 - a.to_bits() as i64;
+                assert!((-8..=7).contains(&d), "entry {i}: {d} ulp");
+                d as i8
+            }
+        })
+        .collect()
+}
+
+/// Signed 4-bit values, two per byte: entry `i` in the low nibble of byte `i / 2` for even
+/// `i`, the high nibble for odd `i`.
+fn write_nibbles(out: &mut String, name: &str, doc: &str, xs: &[i8]) {
+    let bytes: Vec<u8> = xs
+        .chunks(2)
+        .map(|p| (p[0] as u8 & 0xf) | (p.get(1).map_or(0, |&h| h as u8 & 0xf) << 4))
+        .collect();
+    writeln!(out, "/// {doc}").unwrap();
+    writeln!(out, "pub(crate) static {name}: [u8; {}] = [", bytes.len()).unwrap();
+    for row in bytes.chunks(12) {
+        let items: Vec<String> = row.iter().map(|x| format!("0x{x:02x}")).collect();
+        writeln!(out, "    {},", items.join(", ")).unwrap();
+    }
+    writeln!(out, "];\n").unwrap();
+}
+
 /// The full text of `src/ziggurat/tables.rs`.
 pub fn render() -> String {
     let nz = normal();
@@ -183,6 +226,15 @@ pub fn render() -> String {
         &fy,
     );
 
+    let nf_fix = fixes(&fy, |i| (i > 0).then(|| edge_density(&nz.x, i)));
+    write_nibbles(
+        &mut s,
+        "NORM_F_FIX",
+        "Normal, scalar fill: `NORM_F[i]` is `edge_density(NORM, i)` plus\n\
+         /// nibble `i` of this many ulps (`i >= 1`; entry 0 unused).",
+        &nf_fix,
+    );
+
     let tw: Vec<f64> = (0..N).map(|i| tz.w[i] / SCALE).collect();
     let tk: Vec<u32> = (0..N).map(|i| fast_bound(tz.w[i + 1], tz.w[i])).collect();
     write_layers(
@@ -198,6 +250,30 @@ pub fn render() -> String {
         "TRUNC_Y",
         "Truncated: the strip boundaries `y_0 = 0 < y_1 < … < y_256 = 1`.",
         &tz.y,
+    );
+    let half_v = (tz.v / BOUND) as f32;
+    let full = tz.w.iter().take_while(|&&w| w == BOUND).count();
+    writeln!(
+        s,
+        "/// Truncated: `V / 2`, the height of a full-width strip.\n\
+         pub(crate) const TRUNC_HALF_V: f32 = {half_v:?};\n\
+         /// Truncated: strips `0 .. TRUNC_FULL` have the full width 2.\n\
+         pub(crate) const TRUNC_FULL: usize = {full};\n"
+    )
+    .unwrap();
+    let ty_fix = fixes(&tz.y, |i| {
+        Some(if i < full {
+            i as f32 * half_v
+        } else {
+            edge_density(&tz.w, i)
+        })
+    });
+    write_nibbles(
+        &mut s,
+        "TRUNC_Y_FIX",
+        "Truncated, scalar fill: `TRUNC_Y[i]` is `i * TRUNC_HALF_V` (full-width strips) or\n\
+         /// `edge_density(TRUNC, i)` (the others) plus nibble `i` of this many ulps.",
+        &ty_fix,
     );
     s
 }
