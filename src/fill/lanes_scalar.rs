@@ -43,6 +43,14 @@ fn uniform(key: Key, offset: u64, out: &mut [f32]) {
     fill_lanes(key, offset, out, ziggurat::uniform::<Lane>);
 }
 
+/// Lane `l` of chunk `chunk`, out of line: the samplers share one copy of the mixer.
+#[inline(never)]
+fn seed(base: u64, chunk: u64, l: usize) -> Lane {
+    Lane {
+        s: lane_state(base, chunk, l as u32),
+    }
+}
+
 /// Chunk `k`'s element `8j + l` is lane `l`'s `j`-th value: for each lane, the values
 /// before the range are drawn and dropped, then every eighth element of the range written.
 #[inline(always)]
@@ -50,9 +58,7 @@ fn fill_lanes(key: Key, offset: u64, out: &mut [f32], sample: impl Fn(&mut Lane)
     let base = key.base();
     for_each_chunk(offset, out, |chunk, lo, part| {
         for l in 0..LANES {
-            let mut lane = Lane {
-                s: lane_state(base, chunk, l as u32),
-            };
+            let mut lane = seed(base, chunk, l);
             // Lane l's values at chunk elements 8j + l < lo: j < ceil((lo - l) / 8).
             let before = (lo + LANES - 1 - l) / LANES;
             for _ in 0..before {
