@@ -89,7 +89,9 @@ fp_ok=1
     echo "# Footprint on Cortex-M (measured by ci/cortex-m.sh)"
     echo
     echo "What the library adds to a firmware: \`embedded/src/bin/footprint.rs\` built with the"
-    echo "listed calls minus the same binary without any library call; profile \`opt-level = \"s\"\`,"
+    echo "listed calls minus the same binary whose stack/instruction probe runs a call that does"
+    echo "nothing (so the probe's own code is not counted); GlorotNormal's fans come from"
+    echo "\`black_box\`, as in firmware that sizes layers at run time; profile \`opt-level = \"s\"\`,"
     echo "fat LTO, \`codegen-units = 1\`, \`panic = \"abort\"\`; $(rustup run "$TC" rustc -V | cut -d' ' -f1-2)"
     echo "(Debian rustc-web), \`-Zbuild-std=core,compiler_builtins\`. Flash = .text + .rodata,"
     echo "RAM = .data + .bss (the caller's 1024-value output buffer is in both builds, so it is not"
