@@ -11,6 +11,15 @@
 use super::{Distribution, FanMode, TRUNCATION_CORRECTION};
 use crate::Fans;
 
+/// Whether the target computes `f64` in hardware: there the presets use plain `f64`
+/// arithmetic (a few nanoseconds; the integer route takes about a microsecond), elsewhere
+/// this module. Both give the same bits (tested).
+pub(crate) const HARDWARE_F64: bool = cfg!(any(
+    target_feature = "sse2",
+    target_arch = "aarch64",
+    target_arch = "wasm32"
+));
+
 /// `(m + d) * 2^e` with `d` in `[0, 1)` (non-zero exactly when `sticky`), rounded to the
 /// nearest `f64`, ties to even. `m != 0`; if `sticky`, `m` has at most 10 leading zeros
 /// (so `d` lies below the rounding bit after normalising).

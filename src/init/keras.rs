@@ -22,9 +22,13 @@ macro_rules! preset {
             /// is fixed and Keras' `max(1, n)` guard keeps it finite and non-zero for
             /// every `u64` fan.
             pub fn $getter(self, fans: Fans) -> f32 {
-                // `VARIANCE_SCALING.parameter(fans) as f32`, in integers (same bits).
                 let vs = Self::VARIANCE_SCALING;
-                exact_f64::preset_parameter(vs.scale(), vs.mode(), vs.distribution(), fans)
+                if exact_f64::HARDWARE_F64 {
+                    vs.parameter(fans) as f32
+                } else {
+                    // The same bits, in integers (no soft-float `f64` linked in).
+                    exact_f64::preset_parameter(vs.scale(), vs.mode(), vs.distribution(), fans)
+                }
             }
         }
 

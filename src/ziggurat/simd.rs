@@ -7,7 +7,11 @@
 
 use wide::{f32x8, i32x8, u32x8};
 
-use super::{normal_slow, truncated_slow, Layer, NORM, TRUNC};
+use super::{
+    bracket, fast, half_square_neg, normal_slow_with, unit_f32, with_sign, Layer, NORM, NORM_F,
+    TRUNC, TRUNC_Y,
+};
+use crate::lanes::U32Source;
 use crate::lanes::{Lane, Lanes8};
 
 /// The sign mask: bit 8 of each draw moved to bit 31.
@@ -16,12 +20,29 @@ fn sign_bits(r: u32x8) -> f32x8 {
     wide::bytemuck::cast((r << 23) & u32x8::splat(0x8000_0000))
 }
 
-/// The layers selected by the low byte of each draw: `(w, k)` per lane. The index bytes
-/// are read from the draw's bytes in memory (8 byte loads rather than 24 shuffles and
-/// extracts). An AVX2 `vpgatherdd` version was measured and gave no speed-up on Zen 3, so
-/// the crate keeps `#![forbid(unsafe_code)]`.
+/// The layers selected by the low byte of each draw: `(w, k)` per lane. On x86 with
+/// SSE2 or AVX this is `x86::lookup` (8-byte pair loads and two shuffles); elsewhere the
+/// portable form below, which the tests also compare against it.
 #[inline(always)]
 fn lookup(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
+    #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
+    {
+        // Indices leave by `vmovd`/`vpextrd`: a store and eight byte loads instead (forced
+        // with `black_box`) was measured 5% slower — it lengthens the chain that the
+        // fast-path branch waits on.
+        let idx = (r & u32x8::splat(0xff)).to_array();
+        super::x86::lookup(idx, layers)
+    }
+    #[cfg(not(any(target_feature = "sse2", target_feature = "avx")))]
+    {
+        lookup_portable(r, layers)
+    }
+}
+
+/// The portable lookup: one `Layer` per lane, its `w` and `k` inserted lane by lane.
+#[inline(always)]
+#[cfg_attr(any(target_feature = "sse2", target_feature = "avx"), allow(dead_code))]
+fn lookup_portable(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
     let bytes: [u8; 32] = wide::bytemuck::cast(r);
     let sel: [Layer; 8] = core::array::from_fn(|l| layers[bytes[4 * l] as usize]);
     (
@@ -32,7 +53,7 @@ fn lookup(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
 
 /// The shared fast path: writes the signed `x` of every lane and returns the accepted mask.
 #[inline(always)]
-fn fast(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
+fn fast_simd(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
     let (w, k) = lookup(r, layers);
     let mag: i32x8 = wide::bytemuck::cast(r >> 9);
     let x = (f32x8::from_i32x8(mag) * w) ^ sign_bits(r);
@@ -40,33 +61,68 @@ fn fast(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
     mag.simd_lt(k).to_bitmask()
 }
 
-/// Finishes the lanes whose bit is clear in `ok`: the slow path for their current draw,
-/// then the full scalar sampler until one value is accepted. Generic (not a function
-/// pointer) so that each sampler's slow path is inlined into its own copy.
+/// Finishes one lane whose draw `r` failed the fast test, with exactly the words and the
+/// result of the scalar sampler's loop from its slow path on — but without its two
+/// unpredictable branches: the wedge test is decided by a bracket (`libm::expf` only
+/// near the curve, see `bracket.rs`), and the lane's next draw is taken speculatively and
+/// kept only if the wedge test rejects (the state is restored by a mask, not a branch).
+#[inline(always)]
+fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
+    let (layers, ys) = if NORMAL {
+        (&NORM, &NORM_F)
+    } else {
+        (&TRUNC, &TRUNC_Y)
+    };
+    loop {
+        let i = (r & 0xff) as usize;
+        if NORMAL && i == 0 {
+            // The tail (about 1 draw in 4000): the scalar slow path as it stands.
+            if let Some(v) = normal_slow_with::<Lane, true>(lane, r) {
+                return v;
+            }
+            r = lane.next_u32();
+            let (x, ok) = fast(r, layers);
+            if ok {
+                return x;
+            }
+            continue;
+        }
+        let x = (r >> 9) as f32 * layers[i].w;
+        let y = ys[i] + unit_f32(lane) * (ys[i + 1] - ys[i]);
+        let t = half_square_neg(x);
+        let (lo, hi) = bracket::expf_bounds(t);
+        let mut accept = y < lo;
+        if !(accept | (y >= hi)) {
+            accept = y < libm::expf(t);
+        }
+        let before = *lane;
+        let r2 = lane.next_u32();
+        let (x2, ok2) = fast(r2, layers);
+        let keep = u32::from(accept).wrapping_neg();
+        for (s, b) in lane.s.iter_mut().zip(before.s) {
+            *s = (b & keep) | (*s & !keep);
+        }
+        let v = f32::from_bits((with_sign(x, r).to_bits() & keep) | (x2.to_bits() & !keep));
+        if accept | ok2 {
+            return v;
+        }
+        // The wedge test rejected and the next draw failed its fast test too.
+        r = r2;
+    }
+}
+
+/// Finishes the lanes whose bit is clear in `ok` (lane order does not matter: each lane
+/// draws from its own generator only).
 #[cold]
 #[inline(never)]
-fn finish<Slow, Full>(
-    mut lanes: Lanes8,
-    ok: u32,
-    r: u32x8,
-    out: &mut [f32; 8],
-    slow: Slow,
-    full: Full,
-) -> Lanes8
-where
-    Slow: Fn(&mut Lane, u32) -> Option<f32>,
-    Full: Fn(&mut Lane) -> f32,
-{
+fn finish<const NORMAL: bool>(mut lanes: Lanes8, ok: u32, r: u32x8, out: &mut [f32; 8]) -> Lanes8 {
     let ra = r.to_array();
     let mut todo = !ok & 0xff;
     while todo != 0 {
         let l = todo.trailing_zeros() as usize;
         todo &= todo - 1;
         let mut lane = lanes.lane(l);
-        out[l] = match slow(&mut lane, ra[l]) {
-            Some(v) => v,
-            None => full(&mut lane),
-        };
+        out[l] = finish_lane::<NORMAL>(&mut lane, ra[l]);
         lanes.set_lane(l, lane);
     }
     lanes
@@ -76,16 +132,9 @@ where
 #[inline(always)]
 pub(crate) fn normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
     let r = lanes.next();
-    let ok = fast(r, &NORM, out);
+    let ok = fast_simd(r, &NORM, out);
     if ok != 0xff {
-        lanes = finish(
-            lanes,
-            ok,
-            r,
-            out,
-            normal_slow::<Lane>,
-            super::normal::<Lane>,
-        );
+        lanes = finish::<true>(lanes, ok, r, out);
     }
     lanes
 }
@@ -94,16 +143,9 @@ pub(crate) fn normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
 #[inline(always)]
 pub(crate) fn truncated_normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
     let r = lanes.next();
-    let ok = fast(r, &TRUNC, out);
+    let ok = fast_simd(r, &TRUNC, out);
     if ok != 0xff {
-        lanes = finish(
-            lanes,
-            ok,
-            r,
-            out,
-            truncated_slow::<Lane>,
-            super::truncated_normal::<Lane>,
-        );
+        lanes = finish::<false>(lanes, ok, r, out);
     }
     lanes
 }
@@ -129,6 +171,12 @@ mod tests {
                     ((i + 37 * l as u32) & 0xff) | (0xABCD_E000 ^ ((l as u32) << 12))
                 }));
                 let (w, k) = lookup(r, layers);
+                let (pw, pk) = lookup_portable(r, layers);
+                assert_eq!(
+                    w.to_array().map(f32::to_bits),
+                    pw.to_array().map(f32::to_bits)
+                );
+                assert_eq!(k.to_array(), pk.to_array());
                 for (l, &ri) in r.to_array().iter().enumerate() {
                     let want = layers[(ri & 0xff) as usize];
                     assert_eq!(w.to_array()[l].to_bits(), want.w.to_bits());
