@@ -11,7 +11,7 @@ pub(crate) use lanes_scalar::SIMD;
 
 /// Elements per chunk (frozen by stream version 1): 128 values from each of 8 lanes.
 pub const CHUNK: u64 = 1024;
-const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 
 /// One of the three samplers of the stream contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,7 +33,11 @@ fn check(offset: u64, len: usize) -> Result<(), Error> {
 /// Calls `f(chunk, lo, part)` for each chunk that `offset .. offset + out.len()` touches,
 /// `part` being the piece of `out` holding that chunk's elements `lo .. lo + part.len()`.
 #[inline(always)]
-fn for_each_chunk(offset: u64, out: &mut [f32], mut f: impl FnMut(u64, usize, &mut [f32])) {
+pub(crate) fn for_each_chunk(
+    offset: u64,
+    out: &mut [f32],
+    mut f: impl FnMut(u64, usize, &mut [f32]),
+) {
     let mut pos = offset;
     let mut rest = out;
     while !rest.is_empty() {
@@ -59,8 +63,19 @@ pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> R
     Ok(())
 }
 
-/// The `f32x8` fill of one sampler (the range is already checked).
+/// The `f32x8` fill of one sampler (the range is already checked). On an x86-64 build
+/// without AVX2 whose CPU has it, the AVX2 copy of the kernels (same bits) runs instead.
 fn fill_vectors(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
+    if ziggurat::x86::avx2::available() {
+        ziggurat::x86::avx2::fill(s, key, offset, out);
+        return;
+    }
+    fill_wide(s, key, offset, out);
+}
+
+/// [`fill_vectors`] on `wide`'s `f32x8`, as compiled for the build's target features.
+pub(crate) fn fill_wide(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
     let base = key.base();
     match s {
         Sampler::Normal => for_each_chunk(offset, out, |c, lo, part| {
@@ -84,8 +99,20 @@ fn chunk_simd(
     out: &mut [f32],
     kernel: impl Fn(Lanes8, &mut [f32; LANES]) -> Lanes8,
 ) {
-    let mut lanes =
-        Lanes8::from_states(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+    let lanes = Lanes8::from_states(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+    chunk_with(lanes, lo, out, kernel);
+}
+
+/// Runs `kernel` (eight values per call) over one chunk's lanes `lanes`, writing the
+/// chunk's elements `lo .. lo + out.len()` to `out`. Generic in the lanes' representation,
+/// so that a kernel compiled for other target features can share it.
+#[inline(always)]
+pub(crate) fn chunk_with<L>(
+    mut lanes: L,
+    lo: usize,
+    out: &mut [f32],
+    kernel: impl Fn(L, &mut [f32; LANES]) -> L,
+) {
     let mut scratch = [0.0f32; LANES];
     // Vectors before the range still have to run: a lane's j-th value depends on how many
     // draws its earlier values rejected.

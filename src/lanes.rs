@@ -75,6 +75,26 @@ impl Lanes8 {
         result
     }
 
+    /// The four state words, word `w` of every lane in `words()[w]`.
+    #[inline]
+    #[cfg_attr(
+        not(all(target_arch = "x86_64", not(target_feature = "avx2"))),
+        allow(dead_code)
+    )]
+    pub(crate) fn words(&self) -> [u32x8; 4] {
+        self.s
+    }
+
+    /// Lanes from their four state words (the inverse of [`Lanes8::words`]).
+    #[inline]
+    #[cfg_attr(
+        not(all(target_arch = "x86_64", not(target_feature = "avx2"))),
+        allow(dead_code)
+    )]
+    pub(crate) fn from_words(s: [u32x8; 4]) -> Lanes8 {
+        Lanes8 { s }
+    }
+
     /// Lane `l` as a scalar generator (for the rare slow path).
     #[inline]
     pub(crate) fn lane(&self, l: usize) -> Lane {

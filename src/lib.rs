@@ -71,9 +71,11 @@
 //!   through `half::InitializerHalf`, for every [`Initializer`]. `no_std`, no heap.
 //!
 //! Nothing in the library needs `std` or `alloc`, with or without features. It is
-//! `#![deny(unsafe_code)]` with one exception, the x86 layer lookup (`ziggurat/x86.rs`:
-//! SSE2/AVX loads and shuffles, compiled only when the build enables those features, each
-//! block with its safety argument and tested against the portable lookup).
+//! `#![deny(unsafe_code)]` with one exception, `ziggurat/x86.rs`: the x86 layer lookup
+//! (SSE2/AVX loads and shuffles) and, for x86-64 builds without AVX2, an AVX2 copy of the
+//! kernels chosen at run time when the CPU has AVX2 (detected by `cpufeatures`, no `std`).
+//! Each `unsafe` block states its safety argument; both are tested against the portable
+//! code, bit for bit.
 //!
 //! # Performance
 //! Measured on one core of a shared 2-core AMD Zen 3 machine (the README has the table and

@@ -10,7 +10,7 @@ mod bracket;
 mod tables;
 pub(crate) mod simd;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
-mod x86;
+pub(crate) mod x86;
 
 pub(crate) use tables::{NORM, TRUNC};
 use tables::{

@@ -115,7 +115,12 @@ fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
 /// draws from its own generator only).
 #[cold]
 #[inline(never)]
-fn finish<const NORMAL: bool>(mut lanes: Lanes8, ok: u32, r: u32x8, out: &mut [f32; 8]) -> Lanes8 {
+pub(crate) fn finish<const NORMAL: bool>(
+    mut lanes: Lanes8,
+    ok: u32,
+    r: u32x8,
+    out: &mut [f32; 8],
+) -> Lanes8 {
     let ra = r.to_array();
     let mut todo = !ok & 0xff;
     while todo != 0 {

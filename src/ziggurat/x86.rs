@@ -70,3 +70,240 @@ pub(super) fn lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (f32x8, i32x8) {
         )
     }
 }
+
+/// Runtime dispatch for x86-64 builds that do not enable AVX2 at compile time (the default
+/// `x86-64` target): the same kernels on 256-bit registers, chosen once per fill when the
+/// CPU has AVX2 (`cpufeatures`: CPUID and XGETBV, cached, no `std`). Every operation is
+/// the one `wide` does on SSE2 — integer ops, `cvtdq2ps`, one IEEE `mulps`, bit ops — and
+/// the rare fix-ups run the same scalar code, so the bits are the same (tested).
+#[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
+pub(crate) mod avx2 {
+    use core::arch::x86_64::*;
+
+    use wide::u32x8;
+
+    use super::super::{simd, Layer, INV_2_23, NORM, TRUNC};
+    use crate::fill::{chunk_with, for_each_chunk, Sampler, LANES};
+    use crate::key::{lane_state, Key};
+    use crate::lanes::Lanes8;
+
+    cpufeatures::new!(cpu_avx2, "avx2");
+
+    /// Whether this CPU (and OS) runs AVX2 code.
+    #[inline]
+    pub(crate) fn available() -> bool {
+        cpu_avx2::get()
+    }
+
+    /// Eight xoshiro128++ lanes in four `__m256i`, word `w` of lane `l` in lane `l` of
+    /// `s[w]`, as `Lanes8`.
+    #[derive(Clone, Copy)]
+    struct Lanes {
+        s: [__m256i; 4],
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn to_m256i(v: u32x8) -> __m256i {
+        let a = v.to_array();
+        _mm256_setr_epi32(
+            a[0] as i32,
+            a[1] as i32,
+            a[2] as i32,
+            a[3] as i32,
+            a[4] as i32,
+            a[5] as i32,
+            a[6] as i32,
+            a[7] as i32,
+        )
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn to_u32x8(v: __m256i) -> u32x8 {
+        u32x8::new([
+            _mm256_extract_epi32::<0>(v) as u32,
+            _mm256_extract_epi32::<1>(v) as u32,
+            _mm256_extract_epi32::<2>(v) as u32,
+            _mm256_extract_epi32::<3>(v) as u32,
+            _mm256_extract_epi32::<4>(v) as u32,
+            _mm256_extract_epi32::<5>(v) as u32,
+            _mm256_extract_epi32::<6>(v) as u32,
+            _mm256_extract_epi32::<7>(v) as u32,
+        ])
+    }
+
+    impl Lanes {
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        fn from_lanes8(l: Lanes8) -> Lanes {
+            Lanes {
+                s: l.words().map(|w| to_m256i(w)),
+            }
+        }
+
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        fn to_lanes8(self) -> Lanes8 {
+            Lanes8::from_words(self.s.map(|w| to_u32x8(w)))
+        }
+
+        /// `Lanes8::next`, on `__m256i`.
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        fn next(&mut self) -> __m256i {
+            let [s0, s1, s2, s3] = &mut self.s;
+            let sum = _mm256_add_epi32(*s0, *s3);
+            let rot = _mm256_or_si256(_mm256_slli_epi32::<7>(sum), _mm256_srli_epi32::<25>(sum));
+            let result = _mm256_add_epi32(rot, *s0);
+            let t = _mm256_slli_epi32::<9>(*s1);
+            *s2 = _mm256_xor_si256(*s2, *s0);
+            *s3 = _mm256_xor_si256(*s3, *s1);
+            *s1 = _mm256_xor_si256(*s1, *s2);
+            *s0 = _mm256_xor_si256(*s0, *s3);
+            *s2 = _mm256_xor_si256(*s2, t);
+            *s3 = _mm256_or_si256(_mm256_slli_epi32::<11>(*s3), _mm256_srli_epi32::<21>(*s3));
+            result
+        }
+    }
+
+    /// `(w, k)` of the layers `r & 0xff`, as `super::lookup` does it on AVX.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn lookup(r: __m256i, layers: &[Layer; 256]) -> (__m256, __m256i) {
+        let i = _mm256_and_si256(r, _mm256_set1_epi32(0xff));
+        let idx = [
+            _mm256_extract_epi32::<0>(i) as u32,
+            _mm256_extract_epi32::<1>(i) as u32,
+            _mm256_extract_epi32::<2>(i) as u32,
+            _mm256_extract_epi32::<3>(i) as u32,
+            _mm256_extract_epi32::<4>(i) as u32,
+            _mm256_extract_epi32::<5>(i) as u32,
+            _mm256_extract_epi32::<6>(i) as u32,
+            _mm256_extract_epi32::<7>(i) as u32,
+        ];
+        let p = |l: usize| super::at(layers, idx[l]);
+        // SAFETY: this function is compiled for AVX2 and only reached after `available()`
+        // said the CPU has it. Each pointer is to one element of `layers` (8 readable,
+        // initialised bytes: `Layer` is `repr(C)` {f32, u32} with no padding), and
+        // `movsd`/`movhpd` loads have no alignment requirement; any bits are a valid `f64`.
+        unsafe {
+            let q01 = _mm_loadh_pd(_mm_load_sd(p(0)), p(1));
+            let q23 = _mm_loadh_pd(_mm_load_sd(p(2)), p(3));
+            let q45 = _mm_loadh_pd(_mm_load_sd(p(4)), p(5));
+            let q67 = _mm_loadh_pd(_mm_load_sd(p(6)), p(7));
+            let a = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q01), q45));
+            let b = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q23), q67));
+            let w = _mm256_shuffle_ps::<0b10_00_10_00>(a, b);
+            let k = _mm256_shuffle_ps::<0b11_01_11_01>(a, b);
+            (w, _mm256_castps_si256(k))
+        }
+    }
+
+    /// Stores eight values.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store(out: &mut [f32; LANES], v: __m256) {
+        // SAFETY: compiled for AVX2, reached only on CPUs that have it; `out` is 8 writable
+        // `f32` (32 bytes) and `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_ps(out.as_mut_ptr(), v) }
+    }
+
+    /// `simd::normal` / `simd::truncated_normal` on `__m256i` lanes.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn ziggurat<const NORMAL: bool>(mut lanes: Lanes, out: &mut [f32; LANES]) -> Lanes {
+        let layers = if NORMAL { &NORM } else { &TRUNC };
+        let r = lanes.next();
+        let (w, k) = lookup(r, layers);
+        let mag = _mm256_srli_epi32::<9>(r);
+        let x = _mm256_mul_ps(_mm256_cvtepi32_ps(mag), w);
+        let sign = _mm256_and_si256(_mm256_slli_epi32::<23>(r), _mm256_set1_epi32(i32::MIN));
+        store(out, _mm256_xor_ps(x, _mm256_castsi256_ps(sign)));
+        let ok = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(k, mag))) as u32;
+        if ok != 0xff {
+            let done = simd::finish::<NORMAL>(lanes.to_lanes8(), ok, to_u32x8(r), out);
+            lanes = Lanes::from_lanes8(done);
+        }
+        lanes
+    }
+
+    /// `simd::uniform` on `__m256i` lanes.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn uniform(mut lanes: Lanes, out: &mut [f32; LANES]) -> Lanes {
+        let i = _mm256_srai_epi32::<8>(lanes.next());
+        store(
+            out,
+            _mm256_mul_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(INV_2_23)),
+        );
+        lanes
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn fill_avx2(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
+        let base = key.base();
+        let seed = |c: u64| {
+            Lanes::from_lanes8(Lanes8::from_states(&core::array::from_fn(|l| {
+                lane_state(base, c, l as u32)
+            })))
+        };
+        match s {
+            Sampler::Normal => for_each_chunk(offset, out, |c, lo, part| {
+                chunk_with(seed(c), lo, part, |l, o| ziggurat::<true>(l, o))
+            }),
+            Sampler::TruncatedNormal => for_each_chunk(offset, out, |c, lo, part| {
+                chunk_with(seed(c), lo, part, |l, o| ziggurat::<false>(l, o))
+            }),
+            Sampler::Uniform => for_each_chunk(offset, out, |c, lo, part| {
+                chunk_with(seed(c), lo, part, |l, o| uniform(l, o))
+            }),
+        }
+    }
+
+    /// The `f32x8` fill on AVX2. Call only when [`available`] is true.
+    pub(crate) fn fill(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
+        debug_assert!(available());
+        // SAFETY: the caller checked `available()`, so the CPU and OS run AVX2 code.
+        unsafe { fill_avx2(s, key, offset, out) }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        extern crate std;
+        use super::*;
+        use crate::fill::fill_wide;
+
+        #[test]
+        fn detection_agrees_with_std() {
+            assert_eq!(available(), std::is_x86_feature_detected!("avx2"));
+        }
+
+        #[test]
+        fn the_avx2_fill_gives_the_bits_of_the_sse2_fill() {
+            if !available() {
+                std::eprintln!("no AVX2 on this CPU: the AVX2 fill cannot run here");
+                return;
+            }
+            for s in [Sampler::Normal, Sampler::TruncatedNormal, Sampler::Uniform] {
+                for (seed, offset, len) in [
+                    (1u64, 0u64, 5000usize),
+                    (2, 1021, 3000),
+                    (3, 7, 1),
+                    (4, (1 << 40) + 3, 2100),
+                    (5, 0, 1 << 17),
+                ] {
+                    let key = Key::new(seed);
+                    let mut a = std::vec![0.0f32; len];
+                    let mut b = std::vec![1.0f32; len];
+                    fill(s, key, offset, &mut a);
+                    fill_wide(s, key, offset, &mut b);
+                    assert!(
+                        a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()),
+                        "{s:?} seed {seed} offset {offset} len {len}"
+                    );
+                }
+            }
+        }
+    }
+}
