@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # x86_64 at target-cpu x86-64 (SSE2), x86-64-v2 (SSE4.2) and x86-64-v3 (AVX2+FMA), plain
 # rustup toolchain: `cargo test --release` of the golden-vector and SIMD-vs-reference tests
-# for each level.
+# for each level. The x86-64 and v2 levels are built with `--cfg glorot_no_dispatch`, so
+# that their own kernels run even on an AVX2 CPU; a fourth run, "x86-64+dispatch", is the
+# default build as users get it (its AVX2 kernels chosen at run time).
 # The level is set with per-package profile rustflags (-Zprofile-rustflags, RUSTC_BOOTSTRAP)
 # on glorot (lib and test targets) and every crate of its normal dependency tree (wide,
 # safe_arch, libm, ...) except the integer-only bytemuck and rand_core (many dev-dependencies
@@ -22,8 +24,12 @@ case " $(echo $pkgs) " in
 esac
 
 failed=0
-for level in x86-64 x86-64-v2 x86-64-v3; do
-    log="x86_64-$level"
+for run in x86-64:nodispatch x86-64-v2:nodispatch x86-64-v3:static x86-64:dispatch; do
+    level=${run%%:*}
+    mode=${run#*:}
+    name=$level
+    if [ "$mode" = dispatch ]; then name="$level+dispatch"; fi
+    log="x86_64-$name"
     : >"$LOG_DIR/$log.log"
     # A level this CPU cannot run would die of SIGILL: say so instead of failing obscurely.
     need=""
@@ -41,7 +47,9 @@ for level in x86-64 x86-64-v2 x86-64-v3; do
     t0=$(now)
     cfg=()
     for p in $pkgs; do
-        cfg+=(--config "profile.release.package.$p.rustflags=[\"-C\",\"target-cpu=$level\"]")
+        extra=""
+        if [ "$p" = glorot ] && [ "$mode" = nodispatch ]; then extra=',"--cfg","glorot_no_dispatch"'; fi
+        cfg+=(--config "profile.release.package.$p.rustflags=[\"-C\",\"target-cpu=$level\"$extra]")
     done
     rc=0
     RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CROSS_DIR/x86_64-levels" \
@@ -51,9 +59,9 @@ for level in x86-64 x86-64-v2 x86-64-v3; do
     read -r p f < <(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' \
         "$LOG_DIR/$log.log" | awk '{p+=$1; f+=$2} END{print p+0, f+0}')
     if [ "$rc" = 0 ]; then
-        echo "[x86_64] target-cpu=$level: $p tests passed, $f failed ($((t1 - t0)) s)"
+        echo "[x86_64] target-cpu=$name: $p tests passed, $f failed ($((t1 - t0)) s)"
     else
-        echo "[x86_64] target-cpu=$level: FAILED, $p tests passed, $f failed (log: $LOG_DIR/$log.log)"
+        echo "[x86_64] target-cpu=$name: FAILED, $p tests passed, $f failed (log: $LOG_DIR/$log.log)"
         grep -E '^(test .* FAILED|---- |thread .* panicked|  left|  right|assertion)' \
             "$LOG_DIR/$log.log" | head -n 40 || true
         failed=$((failed + 1))

@@ -66,7 +66,11 @@ pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> R
 /// The `f32x8` fill of one sampler (the range is already checked). On an x86-64 build
 /// without AVX2 whose CPU has it, the AVX2 copy of the kernels (same bits) runs instead.
 fn fill_vectors(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
-    #[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(target_feature = "avx2"),
+        not(glorot_no_dispatch)
+    ))]
     if ziggurat::x86::avx2::available() {
         ziggurat::x86::avx2::fill(s, key, offset, out);
         return;

@@ -78,7 +78,11 @@ impl Lanes8 {
     /// The four state words, word `w` of every lane in `words()[w]`.
     #[inline]
     #[cfg_attr(
-        not(all(target_arch = "x86_64", not(target_feature = "avx2"))),
+        not(all(
+            target_arch = "x86_64",
+            not(target_feature = "avx2"),
+            not(glorot_no_dispatch)
+        )),
         allow(dead_code)
     )]
     pub(crate) fn words(&self) -> [u32x8; 4] {
@@ -88,7 +92,11 @@ impl Lanes8 {
     /// Lanes from their four state words (the inverse of [`Lanes8::words`]).
     #[inline]
     #[cfg_attr(
-        not(all(target_arch = "x86_64", not(target_feature = "avx2"))),
+        not(all(
+            target_arch = "x86_64",
+            not(target_feature = "avx2"),
+            not(glorot_no_dispatch)
+        )),
         allow(dead_code)
     )]
     pub(crate) fn from_words(s: [u32x8; 4]) -> Lanes8 {

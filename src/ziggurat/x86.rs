@@ -75,8 +75,13 @@ pub(super) fn lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (f32x8, i32x8) {
 /// `x86-64` target): the same kernels on 256-bit registers, chosen once per fill when the
 /// CPU has AVX2 (`cpufeatures`: CPUID and XGETBV, cached, no `std`). Every operation is
 /// the one `wide` does on SSE2 — integer ops, `cvtdq2ps`, one IEEE `mulps`, bit ops — and
-/// the rare fix-ups run the same scalar code, so the bits are the same (tested).
-#[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
+/// the rare fix-ups run the same scalar code, so the bits are the same (tested). Building
+/// with `--cfg glorot_no_dispatch` leaves it out (CI does, to test the SSE2 kernels).
+#[cfg(all(
+    target_arch = "x86_64",
+    not(target_feature = "avx2"),
+    not(glorot_no_dispatch)
+))]
 pub(crate) mod avx2 {
     use core::arch::x86_64::*;
 
