@@ -20,27 +20,44 @@ fn at(layers: &[Layer; 256], idx: u32) -> *const f64 {
     core::ptr::from_ref(&layers[(idx & 0xff) as usize]).cast()
 }
 
+/// `(w, k)` of the layers `idx[l] & 0xff`, lane by lane, on 256-bit registers: the
+/// lookup of AVX builds and of the run-time AVX2 kernels.
+#[cfg(any(
+    target_feature = "avx",
+    all(target_arch = "x86_64", not(glorot_no_dispatch))
+))]
+#[inline]
+#[target_feature(enable = "avx")]
+fn pair_lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (__m256, __m256i) {
+    let p = |l: usize| at(layers, idx[l]);
+    // SAFETY: each pointer is to one element of `layers` (8 readable, initialised bytes:
+    // `Layer` is `repr(C)` {f32, u32} with no padding), `movsd`/`movhpd` loads have no
+    // alignment requirement, and any bits are a valid `f64`. (That the CPU runs AVX is the
+    // callers' obligation: `#[target_feature]`.)
+    let (q01, q23, q45, q67) = unsafe {
+        (
+            _mm_loadh_pd(_mm_load_sd(p(0)), p(1)),
+            _mm_loadh_pd(_mm_load_sd(p(2)), p(3)),
+            _mm_loadh_pd(_mm_load_sd(p(4)), p(5)),
+            _mm_loadh_pd(_mm_load_sd(p(6)), p(7)),
+        )
+    };
+    // a = [w0 k0 w1 k1 | w4 k4 w5 k5], b = [w2 k2 w3 k3 | w6 k6 w7 k7]
+    let a = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q01), q45));
+    let b = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q23), q67));
+    let w = _mm256_shuffle_ps::<0b10_00_10_00>(a, b);
+    let k = _mm256_shuffle_ps::<0b11_01_11_01>(a, b);
+    (w, _mm256_castps_si256(k))
+}
+
 /// `(w, k)` of the layers `idx[l] & 0xff`, lane by lane (AVX).
 #[cfg(target_feature = "avx")]
 #[inline(always)]
 pub(super) fn lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (f32x8, i32x8) {
-    let p = |l: usize| at(layers, idx[l]);
-    // SAFETY: the build enables AVX (the `cfg` above), so every instruction used exists on
-    // the CPUs this code may run on. Each pointer is to one element of `layers` (8
-    // readable, initialised bytes: `Layer` is `repr(C)` {f32, u32} with no padding), and
-    // `movsd`/`movhpd` loads have no alignment requirement; any bits are a valid `f64`.
-    unsafe {
-        let q01 = _mm_loadh_pd(_mm_load_sd(p(0)), p(1));
-        let q23 = _mm_loadh_pd(_mm_load_sd(p(2)), p(3));
-        let q45 = _mm_loadh_pd(_mm_load_sd(p(4)), p(5));
-        let q67 = _mm_loadh_pd(_mm_load_sd(p(6)), p(7));
-        // a = [w0 k0 w1 k1 | w4 k4 w5 k5], b = [w2 k2 w3 k3 | w6 k6 w7 k7]
-        let a = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q01), q45));
-        let b = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q23), q67));
-        let w = _mm256_shuffle_ps::<0b10_00_10_00>(a, b);
-        let k = _mm256_shuffle_ps::<0b11_01_11_01>(a, b);
-        (f32x8::from(w), i32x8::from(_mm256_castps_si256(k)))
-    }
+    // SAFETY: the build enables AVX (the `cfg` above), so `pair_lookup`'s instructions
+    // exist on every CPU this code may run on.
+    let (w, k) = unsafe { pair_lookup(idx, layers) };
+    (f32x8::from(w), i32x8::from(k))
 }
 
 /// `(w, k)` of the layers `idx[l] & 0xff`, lane by lane (SSE2: two halves of four).
@@ -187,22 +204,7 @@ pub(crate) mod avx2 {
             _mm256_extract_epi32::<6>(i) as u32,
             _mm256_extract_epi32::<7>(i) as u32,
         ];
-        let p = |l: usize| super::at(layers, idx[l]);
-        // SAFETY: this function is compiled for AVX2 and only reached after `available()`
-        // said the CPU has it. Each pointer is to one element of `layers` (8 readable,
-        // initialised bytes: `Layer` is `repr(C)` {f32, u32} with no padding), and
-        // `movsd`/`movhpd` loads have no alignment requirement; any bits are a valid `f64`.
-        unsafe {
-            let q01 = _mm_loadh_pd(_mm_load_sd(p(0)), p(1));
-            let q23 = _mm_loadh_pd(_mm_load_sd(p(2)), p(3));
-            let q45 = _mm_loadh_pd(_mm_load_sd(p(4)), p(5));
-            let q67 = _mm_loadh_pd(_mm_load_sd(p(6)), p(7));
-            let a = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q01), q45));
-            let b = _mm256_castpd_ps(_mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(q23), q67));
-            let w = _mm256_shuffle_ps::<0b10_00_10_00>(a, b);
-            let k = _mm256_shuffle_ps::<0b11_01_11_01>(a, b);
-            (w, _mm256_castps_si256(k))
-        }
+        super::pair_lookup(idx, layers)
     }
 
     /// Stores eight values.
