@@ -140,10 +140,11 @@ pub(crate) mod avx2 {
         )
     }
 
+    /// The eight lanes of `v`.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn to_u32x8(v: __m256i) -> u32x8 {
-        u32x8::new([
+    fn lanes_of(v: __m256i) -> [u32; 8] {
+        [
             _mm256_extract_epi32::<0>(v) as u32,
             _mm256_extract_epi32::<1>(v) as u32,
             _mm256_extract_epi32::<2>(v) as u32,
@@ -152,7 +153,13 @@ pub(crate) mod avx2 {
             _mm256_extract_epi32::<5>(v) as u32,
             _mm256_extract_epi32::<6>(v) as u32,
             _mm256_extract_epi32::<7>(v) as u32,
-        ])
+        ]
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn to_u32x8(v: __m256i) -> u32x8 {
+        u32x8::new(lanes_of(v))
     }
 
     impl Lanes {
@@ -193,17 +200,7 @@ pub(crate) mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2")]
     fn lookup(r: __m256i, layers: &[Layer; 256]) -> (__m256, __m256i) {
-        let i = _mm256_and_si256(r, _mm256_set1_epi32(0xff));
-        let idx = [
-            _mm256_extract_epi32::<0>(i) as u32,
-            _mm256_extract_epi32::<1>(i) as u32,
-            _mm256_extract_epi32::<2>(i) as u32,
-            _mm256_extract_epi32::<3>(i) as u32,
-            _mm256_extract_epi32::<4>(i) as u32,
-            _mm256_extract_epi32::<5>(i) as u32,
-            _mm256_extract_epi32::<6>(i) as u32,
-            _mm256_extract_epi32::<7>(i) as u32,
-        ];
+        let idx = lanes_of(_mm256_and_si256(r, _mm256_set1_epi32(0xff)));
         super::pair_lookup(idx, layers)
     }
 
