@@ -42,7 +42,7 @@ impl<R: rand_core::Rng + ?Sized> U32Source for &mut R {
 /// every lane.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Lanes8 {
-    s: [u32x8; 4],
+    pub(crate) s: [u32x8; 4],
 }
 
 #[inline(always)]
@@ -73,34 +73,6 @@ impl Lanes8 {
         *s2 ^= t;
         *s3 = rotl(*s3, 11);
         result
-    }
-
-    /// The four state words, word `w` of every lane in `words()[w]`.
-    #[inline]
-    #[cfg_attr(
-        not(all(
-            target_arch = "x86_64",
-            not(target_feature = "avx2"),
-            not(glorot_no_dispatch)
-        )),
-        allow(dead_code)
-    )]
-    pub(crate) fn words(&self) -> [u32x8; 4] {
-        self.s
-    }
-
-    /// Lanes from their four state words (the inverse of [`Lanes8::words`]).
-    #[inline]
-    #[cfg_attr(
-        not(all(
-            target_arch = "x86_64",
-            not(target_feature = "avx2"),
-            not(glorot_no_dispatch)
-        )),
-        allow(dead_code)
-    )]
-    pub(crate) fn from_words(s: [u32x8; 4]) -> Lanes8 {
-        Lanes8 { s }
     }
 
     /// Lane `l` as a scalar generator (for the rare slow path).

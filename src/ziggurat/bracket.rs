@@ -44,6 +44,19 @@ pub(super) fn expf_bounds(t: f32) -> (f32, f32) {
     (e * (1.0 - MARGIN), e * (1.0 + MARGIN))
 }
 
+/// `y < libm::expf(t)`, asking `libm` only when `y` lies inside the bracket. No early
+/// return on the first comparison (a coin flip in the wedge): it compiles to a select,
+/// and the one branch left (`libm` or not) is almost never taken.
+#[inline(always)]
+pub(super) fn below_expf(y: f32, t: f32) -> bool {
+    let (lo, hi) = expf_bounds(t);
+    let mut below = y < lo;
+    if !(below | (y >= hi)) {
+        below = y < libm::expf(t);
+    }
+    below
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{half_square_neg, Layer, NORM, TRUNC};
@@ -83,6 +96,20 @@ mod tests {
         let (n, worst) = check_every_wedge_input(&TRUNC, 0);
         assert!(n > 20_000_000, "{n} inputs");
         assert!(worst < 2f64.powi(-19), "approximation error {worst:e}");
+    }
+
+    #[test]
+    fn below_expf_answers_as_libm_at_and_around_the_bracket() {
+        for t in [-6.9f32, -3.3, -1.0, -0.25, -1e-3, 0.0] {
+            let (lo, hi) = expf_bounds(t);
+            let e = libm::expf(t);
+            for y in [0.0, lo, e, hi, 2.0 * hi]
+                .into_iter()
+                .flat_map(|v: f32| [v.next_down(), v, v.next_up()])
+            {
+                assert_eq!(below_expf(y, t), y < e, "t {t} y {y}");
+            }
+        }
     }
 
     #[test]

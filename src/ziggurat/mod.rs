@@ -45,24 +45,6 @@ fn half_square_neg(x: f32) -> f32 {
     -0.5 * x * x
 }
 
-/// The wedge test `y < expf(-x²/2)`. With `BRACKET`, a cheap approximation decides
-/// first and `libm::expf` runs only when `y` falls within a hair of the curve; the
-/// answer is the same either way (see [`bracket`]).
-#[inline(always)]
-fn under_curve<const BRACKET: bool>(y: f32, x: f32) -> bool {
-    let t = half_square_neg(x);
-    if BRACKET {
-        let (lo, hi) = bracket::expf_bounds(t);
-        if y < lo {
-            return true;
-        }
-        if y >= hi {
-            return false;
-        }
-    }
-    y < libm::expf(t)
-}
-
 /// Applies the sign bit (bit 8 of the draw) to a non-negative `x`.
 #[inline(always)]
 pub(crate) fn with_sign(x: f32, r: u32) -> f32 {
@@ -136,15 +118,6 @@ fn trunc_y_compact(i: usize) -> f32 {
 #[cold]
 #[inline(never)]
 pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
-    normal_slow_with::<S, false>(src, r)
-}
-
-/// [`normal_slow`], with the wedge test bracketed or not (same result).
-#[inline(always)]
-pub(crate) fn normal_slow_with<S: U32Source, const BRACKET: bool>(
-    src: &mut S,
-    r: u32,
-) -> Option<f32> {
     let i = (r & 0xff) as usize;
     if i == 0 {
         // Marsaglia (1964) tail beyond R: x = R + e1/R with e1, e2 ~ Exp(1), accepted if
@@ -160,7 +133,7 @@ pub(crate) fn normal_slow_with<S: U32Source, const BRACKET: bool>(
     let x = (r >> 9) as f32 * NORM[i].w;
     let (f0, f1) = (norm_f(i), norm_f(i + 1));
     let y = f0 + unit_f32(src) * (f1 - f0);
-    if under_curve::<BRACKET>(y, x) {
+    if y < libm::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
     } else {
         None
@@ -171,20 +144,11 @@ pub(crate) fn normal_slow_with<S: U32Source, const BRACKET: bool>(
 #[cold]
 #[inline(never)]
 pub(crate) fn truncated_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
-    truncated_slow_with::<S, false>(src, r)
-}
-
-/// [`truncated_slow`], with the wedge test bracketed or not (same result).
-#[inline(always)]
-pub(crate) fn truncated_slow_with<S: U32Source, const BRACKET: bool>(
-    src: &mut S,
-    r: u32,
-) -> Option<f32> {
     let i = (r & 0xff) as usize;
     let x = (r >> 9) as f32 * TRUNC[i].w;
     let (y0, y1) = (trunc_y(i), trunc_y(i + 1));
     let y = y0 + unit_f32(src) * (y1 - y0);
-    if under_curve::<BRACKET>(y, x) {
+    if y < libm::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
     } else {
         None
@@ -194,25 +158,13 @@ pub(crate) fn truncated_slow_with<S: U32Source, const BRACKET: bool>(
 /// One standard-normal value.
 #[inline]
 pub(crate) fn normal<S: U32Source>(src: &mut S) -> f32 {
-    normal_with::<S, false>(src)
-}
-
-/// [`normal`], with the wedge test bracketed or not (same result).
-#[inline(always)]
-pub(crate) fn normal_with<S: U32Source, const BRACKET: bool>(src: &mut S) -> f32 {
     loop {
         let r = src.next_u32();
         let (x, ok) = fast(r, &NORM);
         if ok {
             return x;
         }
-        // The reference keeps its slow path out of line (small code on microcontrollers).
-        let slow = if BRACKET {
-            normal_slow_with::<S, true>(src, r)
-        } else {
-            normal_slow(src, r)
-        };
-        if let Some(x) = slow {
+        if let Some(x) = normal_slow(src, r) {
             return x;
         }
     }
@@ -221,24 +173,13 @@ pub(crate) fn normal_with<S: U32Source, const BRACKET: bool>(src: &mut S) -> f32
 /// One standard-normal value conditioned on `|x| <= 2` (in fact `|x| <= 2 - 2^-22`).
 #[inline]
 pub(crate) fn truncated_normal<S: U32Source>(src: &mut S) -> f32 {
-    truncated_normal_with::<S, false>(src)
-}
-
-/// [`truncated_normal`], with the wedge test bracketed or not (same result).
-#[inline(always)]
-pub(crate) fn truncated_normal_with<S: U32Source, const BRACKET: bool>(src: &mut S) -> f32 {
     loop {
         let r = src.next_u32();
         let (x, ok) = fast(r, &TRUNC);
         if ok {
             return x;
         }
-        let slow = if BRACKET {
-            truncated_slow_with::<S, true>(src, r)
-        } else {
-            truncated_slow(src, r)
-        };
-        if let Some(x) = slow {
+        if let Some(x) = truncated_slow(src, r) {
             return x;
         }
     }

@@ -8,8 +8,8 @@
 use wide::{f32x8, i32x8, u32x8};
 
 use super::{
-    bracket, fast, half_square_neg, normal_slow_with, unit_f32, with_sign, Layer, NORM, NORM_F,
-    TRUNC, TRUNC_Y,
+    bracket, fast, half_square_neg, normal_slow, unit_f32, with_sign, Layer, NORM, NORM_F, TRUNC,
+    TRUNC_Y,
 };
 use crate::lanes::U32Source;
 use crate::lanes::{Lane, Lanes8};
@@ -77,7 +77,7 @@ fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
         let i = (r & 0xff) as usize;
         if NORMAL && i == 0 {
             // The tail (about 1 draw in 4000): the scalar slow path as it stands.
-            if let Some(v) = normal_slow_with::<Lane, true>(lane, r) {
+            if let Some(v) = normal_slow(lane, r) {
                 return v;
             }
             r = lane.next_u32();
@@ -89,12 +89,7 @@ fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
         }
         let x = (r >> 9) as f32 * layers[i].w;
         let y = ys[i] + unit_f32(lane) * (ys[i + 1] - ys[i]);
-        let t = half_square_neg(x);
-        let (lo, hi) = bracket::expf_bounds(t);
-        let mut accept = y < lo;
-        if !(accept | (y >= hi)) {
-            accept = y < libm::expf(t);
-        }
+        let accept = bracket::below_expf(y, half_square_neg(x));
         let before = *lane;
         let r2 = lane.next_u32();
         let (x2, ok2) = fast(r2, layers);

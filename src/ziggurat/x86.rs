@@ -167,14 +167,16 @@ pub(crate) mod avx2 {
         #[target_feature(enable = "avx2")]
         fn from_lanes8(l: Lanes8) -> Lanes {
             Lanes {
-                s: l.words().map(|w| to_m256i(w)),
+                s: l.s.map(|w| to_m256i(w)),
             }
         }
 
         #[inline]
         #[target_feature(enable = "avx2")]
         fn to_lanes8(self) -> Lanes8 {
-            Lanes8::from_words(self.s.map(|w| to_u32x8(w)))
+            Lanes8 {
+                s: self.s.map(|w| to_u32x8(w)),
+            }
         }
 
         /// `Lanes8::next`, on `__m256i`.
@@ -274,7 +276,6 @@ pub(crate) mod avx2 {
 
     #[cfg(test)]
     mod tests {
-        extern crate std;
         use super::*;
         use crate::fill::fill_wide;
 
