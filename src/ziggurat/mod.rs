@@ -5,10 +5,10 @@
 //! Bit layout of a draw `r` (numpy's float32 ziggurat): layer `i = r & 0xff`, sign = bit 8,
 //! magnitude `mag = r >> 9` (23 bits); `x = mag * W[i]`.
 
-mod bracket;
 #[rustfmt::skip]
 mod tables;
 pub(crate) mod simd;
+mod wedge;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
 pub(crate) mod x86;
 

@@ -7,10 +7,7 @@
 
 use wide::{f32x8, i32x8, u32x8};
 
-use super::{
-    bracket, fast, half_square_neg, normal_slow, unit_f32, with_sign, Layer, NORM, NORM_F, TRUNC,
-    TRUNC_Y,
-};
+use super::{fast, normal_slow, unit_f32, wedge, with_sign, Layer, NORM, NORM_F, TRUNC, TRUNC_Y};
 use crate::lanes::U32Source;
 use crate::lanes::{Lane, Lanes8};
 
@@ -63,47 +60,57 @@ fn fast_simd(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
 
 /// Finishes one lane whose draw `r` failed the fast test, with exactly the words and the
 /// result of the scalar sampler's loop from its slow path on — but without its two
-/// unpredictable branches: the wedge test is decided by a bracket (`libm::expf` only
-/// near the curve, see `bracket.rs`), and the lane's next draw is taken speculatively and
-/// kept only if the wedge test rejects (the state is restored by a mask, not a branch).
+/// unpredictable branches: the wedge test is decided by two lines around the curve
+/// (`libm::expf` only between them, see `wedge.rs`), and the lane's next draw is taken
+/// speculatively and kept only if the wedge test rejects (state and value chosen by
+/// selects, not branches).
+///
+/// The state stays in registers: only the rare tail hands a copy to the out-of-line
+/// `normal_slow` (an address taken for the whole loop kept it in memory, and the
+/// speculative copy then stalled on store forwarding, measured on Zen 3).
 #[inline(always)]
 fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
-    let (layers, ys) = if NORMAL {
-        (&NORM, &NORM_F)
+    let (layers, ys, lines) = if NORMAL {
+        (&NORM, &NORM_F, &wedge::NORM_LINES)
     } else {
-        (&TRUNC, &TRUNC_Y)
+        (&TRUNC, &TRUNC_Y, &wedge::TRUNC_LINES)
     };
-    loop {
+    let mut cur = *lane;
+    let v = loop {
         let i = (r & 0xff) as usize;
         if NORMAL && i == 0 {
             // The tail (about 1 draw in 4000): the scalar slow path as it stands.
-            if let Some(v) = normal_slow(lane, r) {
-                return v;
+            let mut tail = cur;
+            let got = normal_slow(&mut tail, r);
+            cur = tail;
+            if let Some(v) = got {
+                break v;
             }
-            r = lane.next_u32();
+            r = cur.next_u32();
             let (x, ok) = fast(r, layers);
             if ok {
-                return x;
+                break x;
             }
             continue;
         }
         let x = (r >> 9) as f32 * layers[i].w;
-        let y = ys[i] + unit_f32(lane) * (ys[i + 1] - ys[i]);
-        let accept = bracket::below_expf(y, half_square_neg(x));
-        let before = *lane;
-        let r2 = lane.next_u32();
+        let y = ys[i] + unit_f32(&mut cur) * (ys[i + 1] - ys[i]);
+        let accept = wedge::below(&lines[i], x, y);
+        let mut next = cur;
+        let r2 = next.next_u32();
         let (x2, ok2) = fast(r2, layers);
-        let keep = u32::from(accept).wrapping_neg();
-        for (s, b) in lane.s.iter_mut().zip(before.s) {
-            *s = (b & keep) | (*s & !keep);
+        cur = core::hint::select_unpredictable(accept, cur, next);
+        let v = core::hint::select_unpredictable(accept, with_sign(x, r), x2);
+        // Done unless the wedge test rejected and the next draw failed its fast test too
+        // (rare: the fast test fails 1.5% of draws). Opaque to the optimiser, which would
+        // otherwise split the `|` into a first branch on the coin flip `accept`.
+        if core::hint::black_box(accept | ok2) {
+            break v;
         }
-        let v = f32::from_bits((with_sign(x, r).to_bits() & keep) | (x2.to_bits() & !keep));
-        if accept | ok2 {
-            return v;
-        }
-        // The wedge test rejected and the next draw failed its fast test too.
         r = r2;
-    }
+    };
+    *lane = cur;
+    v
 }
 
 /// Finishes the lanes whose bit is clear in `ok` (lane order does not matter: each lane
