@@ -114,10 +114,24 @@ fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
 }
 
 /// Finishes the lanes whose bit is clear in `ok` (lane order does not matter: each lane
-/// draws from its own generator only).
+/// draws from its own generator only). Out of line: see [`finish_inline`].
 #[cold]
 #[inline(never)]
 pub(crate) fn finish<const NORMAL: bool>(
+    lanes: Lanes8,
+    ok: u32,
+    r: u32x8,
+    out: &mut [f32; 8],
+) -> Lanes8 {
+    finish_inline::<NORMAL>(lanes, ok, r, out)
+}
+
+/// [`finish`], inline: the truncated kernel calls it so (measured 7% faster with AVX2);
+/// the normal's, with its tail, would then grow too large to be inlined into the fill
+/// loop, and the run-time AVX2 kernels keep the call too (inlining SSE2 code into them
+/// was measured 3x slower).
+#[inline(always)]
+fn finish_inline<const NORMAL: bool>(
     mut lanes: Lanes8,
     ok: u32,
     r: u32x8,
@@ -152,7 +166,7 @@ pub(crate) fn truncated_normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 
     let r = lanes.next();
     let ok = fast_simd(r, &TRUNC, out);
     if ok != 0xff {
-        lanes = finish::<false>(lanes, ok, r, out);
+        lanes = finish_inline::<false>(lanes, ok, r, out);
     }
     lanes
 }
