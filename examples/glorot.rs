@@ -3,7 +3,7 @@
 //! With no arguments it initialises the two-layer model of Keras' `GlorotNormal` tutorial
 //! and reports, per weight tensor, its shape, fans, standard deviation or limit, the
 //! sample's moments, a histogram against the theoretical density, and the fill throughput
-//! next to `rand_distr` measured in the same run:
+//! next to `rand_distr` measured in the same run (the two taking turns, medians):
 //!
 //! ```text
 //! cargo run --release --example glorot
@@ -857,18 +857,37 @@ fn histogram(sampling: Sampling, s: &Summary) -> String {
 // ---------------------------------------------------------------------------------------
 // The demo
 
-/// Samples per second of `f` filling a buffer of `n` repeatedly for at least `budget`.
-fn throughput(n: usize, budget: Duration, mut f: impl FnMut(&mut [f32])) -> f64 {
+/// Samples per second of `a` and of `b`, each filling a buffer of `n`: one fill of each in
+/// turn until `budget` has passed, and the median of each one's per-fill rates. Taking
+/// turns keeps the ratio honest on a shared machine whose speed drifts from one second to
+/// the next.
+fn race(
+    n: usize,
+    budget: Duration,
+    mut a: impl FnMut(&mut [f32]),
+    mut b: impl FnMut(&mut [f32]),
+) -> (f64, f64) {
     let mut buf = vec![0.0f32; n];
-    f(&mut buf); // warm up
+    a(&mut buf); // warm up
+    b(&mut buf);
+    let (mut ra, mut rb) = (Vec::new(), Vec::new());
     let start = Instant::now();
-    let mut reps = 0u64;
-    while start.elapsed() < budget {
-        f(&mut buf);
-        black_box(&buf);
-        reps += 1;
+    while start.elapsed() < budget || ra.len() < 5 {
+        for (f, rates) in [
+            (&mut a as &mut dyn FnMut(&mut [f32]), &mut ra),
+            (&mut b, &mut rb),
+        ] {
+            let t = Instant::now();
+            f(&mut buf);
+            black_box(&buf);
+            rates.push(n as f64 / t.elapsed().as_secs_f64());
+        }
     }
-    (reps * n as u64) as f64 / start.elapsed().as_secs_f64()
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (median(&mut ra), median(&mut rb))
 }
 
 fn demo() -> std::io::Result<()> {
@@ -920,16 +939,16 @@ fn demo() -> std::io::Result<()> {
         // StandardNormal (f32, Xoshiro256PlusPlus) times the same stddev — or its
         // Uniform<f32> on the same interval — measured now, on this machine.
         const N: usize = 1 << 20;
-        let budget = Duration::from_millis(300);
+        let budget = Duration::from_millis(600);
         let mut offset = 0u64;
-        let ours = throughput(N, budget, |buf| {
+        let ours = |buf: &mut [f32]| {
             init.fill(fans, key, offset, buf).expect("valid fill");
             offset += N as u64;
-        });
+        };
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
-        let (theirs, what) = match sampling {
+        let ((ours, theirs), what) = match sampling {
             Sampling::TruncatedNormal { stddev, .. } | Sampling::Normal { stddev, .. } => (
-                throughput(N, budget, |buf| {
+                race(N, budget, ours, |buf| {
                     for x in buf.iter_mut() {
                         *x = rng.sample::<f32, _>(StandardNormal) * stddev;
                     }
@@ -939,7 +958,7 @@ fn demo() -> std::io::Result<()> {
             Sampling::Uniform { limit } => {
                 let u = Uniform::new(-limit, limit).expect("limit > 0");
                 (
-                    throughput(N, budget, |buf| {
+                    race(N, budget, ours, |buf| {
                         for x in buf.iter_mut() {
                             *x = rng.sample(u);
                         }

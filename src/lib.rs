@@ -78,13 +78,14 @@
 //! code, bit for bit.
 //!
 //! # Performance
-//! Measured on one core of a shared 2-core AMD Zen 3 machine (the README has the table and
-//! the command that reproduces it): `sample::uniform` fills at ~1.7 G values/s (SSE2) and
-//! ~3 G/s (AVX2); `sample::normal` and `sample::truncated_normal` at 0.43–0.77 G/s,
-//! 1.7–3× `rand_distr::StandardNormal`. The fast path is about fifty vector instructions
-//! per eight values, eight of them 8-byte table loads; the ~11% of vectors in which a lane
-//! fails it are finished lane by lane, with the wedge test bracketed by a polynomial so
-//! that `libm::expf` runs only next to the curve (same decisions, exhaustively tested).
+//! Measured on one core of a shared 2-core AMD Zen 3 machine (the README has the tables and
+//! the command that reproduces them): `sample::uniform` fills at ~2.8–3.1 G values/s;
+//! `sample::normal` and `sample::truncated_normal` at 0.5–0.8 G/s, 2.2–3.7×
+//! `rand_distr::StandardNormal`. The fast path is about fifty vector instructions per
+//! eight values, eight of them 8-byte table loads; the ~11% of vectors in which a lane
+//! fails it are finished lane by lane, with the wedge test decided by two lines around the
+//! curve so that `libm::expf` runs only between them (same decisions, exhaustively
+//! tested).
 //!
 //! # References
 //! - X. Glorot, Y. Bengio, *Understanding the difficulty of training deep feedforward
