@@ -8,8 +8,7 @@
 use wide::{f32x8, i32x8, u32x8};
 
 use super::{fast, normal_slow, unit_f32, wedge, with_sign, Layer, NORM, NORM_F, TRUNC, TRUNC_Y};
-use crate::lanes::U32Source;
-use crate::lanes::{Lane, Lanes8};
+use crate::lanes::{Lane, Lanes8, U32Source};
 
 /// The sign mask: bit 8 of each draw moved to bit 31.
 #[inline(always)]

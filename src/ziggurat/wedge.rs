@@ -58,7 +58,8 @@ const fn exp_f64(t: f64) -> f64 {
 
 /// The lines of every layer whose fast test can fail (`k < 2^23`); the others (the
 /// normal's layer 0 goes to the tail, the truncated ziggurat's full-width strips never
-/// fail) get lines that bracket nothing and are never read.
+/// fail) are never read, and get lines that decide nothing (every `y` in `[0, 1]` lies
+/// between them, so `libm` would answer).
 const fn wedge_lines(layers: &[Layer; 256]) -> [Lines; 256] {
     let mut out = [Lines {
         b: 0.0,
