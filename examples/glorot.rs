@@ -31,8 +31,8 @@ use glorot::{
     XavierUniform,
 };
 use npyz::WriterBuilder;
-use rand::{RngExt, SeedableRng};
-use rand_distr::{StandardNormal, Uniform};
+use rand::SeedableRng;
+use rand_distr::{Distribution as _, StandardNormal, Uniform};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 const USAGE: &str = "\
@@ -861,6 +861,26 @@ fn histogram(sampling: Sampling, s: &Summary) -> String {
 /// turn until `budget` has passed, and the median of each one's per-fill rates. Taking
 /// turns keeps the ratio honest on a shared machine whose speed drifts from one second to
 /// the next.
+/// The reference: `rand_distr`'s `StandardNormal` (f32) times `stddev`, called as the
+/// criterion bench calls it (`Distribution::sample`), in a function of its own. Through
+/// `rand`'s `RngExt::sample` it stayed a call per value here and ran 2–3x slower than
+/// in the bench, which flattered our ratio.
+#[inline(never)]
+fn rand_distr_normal(rng: &mut Xoshiro256PlusPlus, stddev: f32, buf: &mut [f32]) {
+    for x in buf.iter_mut() {
+        let z: f32 = StandardNormal.sample(rng);
+        *x = z * stddev;
+    }
+}
+
+/// The reference for the uniform initializers: `rand_distr`'s `Uniform<f32>`, as above.
+#[inline(never)]
+fn rand_distr_uniform(rng: &mut Xoshiro256PlusPlus, u: Uniform<f32>, buf: &mut [f32]) {
+    for x in buf.iter_mut() {
+        *x = u.sample(rng);
+    }
+}
+
 fn race(
     n: usize,
     budget: Duration,
@@ -949,20 +969,14 @@ fn demo() -> std::io::Result<()> {
         let ((ours, theirs), what) = match sampling {
             Sampling::TruncatedNormal { stddev, .. } | Sampling::Normal { stddev, .. } => (
                 race(N, budget, ours, |buf| {
-                    for x in buf.iter_mut() {
-                        *x = rng.sample::<f32, _>(StandardNormal) * stddev;
-                    }
+                    rand_distr_normal(&mut rng, stddev, buf)
                 }),
                 "rand_distr StandardNormal f32 x stddev (untruncated)",
             ),
             Sampling::Uniform { limit } => {
                 let u = Uniform::new(-limit, limit).expect("limit > 0");
                 (
-                    race(N, budget, ours, |buf| {
-                        for x in buf.iter_mut() {
-                            *x = rng.sample(u);
-                        }
-                    }),
+                    race(N, budget, ours, |buf| rand_distr_uniform(&mut rng, u, buf)),
                     "rand_distr Uniform<f32>",
                 )
             }
