@@ -98,6 +98,10 @@
 //! - D. Blackman, S. Vigna, *Scrambled linear pseudorandom number generators*, ACM TOMS 2021.
 //! - Keras 3, `keras.initializers.VarianceScaling`.
 
+// Unit tests that need a heap or `is_x86_feature_detected!` use `std`; the library never does.
+#[cfg(test)]
+extern crate std;
+
 mod error;
 mod fans;
 mod fill;

@@ -75,7 +75,6 @@ fn fill_lanes(key: Key, offset: u64, out: &mut [f32], sample: impl Fn(&mut Lane)
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
     use super::*;
     use std::vec;
 

@@ -276,7 +276,6 @@ pub(crate) mod avx2 {
 
     #[cfg(test)]
     mod tests {
-        extern crate std;
         use super::*;
         use crate::fill::fill_wide;
 
