@@ -857,10 +857,6 @@ fn histogram(sampling: Sampling, s: &Summary) -> String {
 // ---------------------------------------------------------------------------------------
 // The demo
 
-/// Samples per second of `a` and of `b`, each filling a buffer of `n`: one fill of each in
-/// turn until `budget` has passed, and the median of each one's per-fill rates. Taking
-/// turns keeps the ratio honest on a shared machine whose speed drifts from one second to
-/// the next.
 /// The reference: `rand_distr`'s `StandardNormal` (f32) times `stddev`, called as the
 /// criterion bench calls it (`Distribution::sample`), in a function of its own. Through
 /// `rand`'s `RngExt::sample` it stayed a call per value here and ran 2–3x slower than
@@ -881,6 +877,10 @@ fn rand_distr_uniform(rng: &mut Xoshiro256PlusPlus, u: Uniform<f32>, buf: &mut [
     }
 }
 
+/// Samples per second of `a` and of `b`, each filling a buffer of `n`: one fill of each in
+/// turn until `budget` has passed, and the median of each one's per-fill rates. Taking
+/// turns keeps the ratio honest on a shared machine whose speed drifts from one second to
+/// the next.
 fn race(
     n: usize,
     budget: Duration,
