@@ -92,3 +92,32 @@ pub fn truncated_normal_from_rng<R: rand_core::Rng + ?Sized>(rng: &mut R, out: &
 pub fn uniform_from_rng<R: rand_core::Rng + ?Sized>(rng: &mut R, out: &mut [f32]) {
     fill_from_rng(Sampler::Uniform, rng, out)
 }
+
+/// The name of the kernel that [`normal`], [`truncated_normal`] and [`uniform`] run on
+/// this machine, for reports and benchmarks: `"avx2"` (compiled in, or chosen at run time
+/// on an x86-64 build without it when the CPU has AVX2), `"avx"`, `"sse2"`, `"neon"`,
+/// `"simd128"`, or `"scalar lanes"` where `wide` has no vector unit (Cortex-M, RISC-V,
+/// …). Every kernel gives the same bits; this only says which one runs.
+pub fn kernel() -> &'static str {
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(target_feature = "avx2"),
+        not(glorot_no_dispatch)
+    ))]
+    if crate::ziggurat::x86::avx2::available() {
+        return "avx2";
+    }
+    if !crate::fill::SIMD {
+        "scalar lanes"
+    } else if cfg!(target_feature = "avx2") {
+        "avx2"
+    } else if cfg!(target_feature = "avx") {
+        "avx"
+    } else if cfg!(target_feature = "sse2") {
+        "sse2"
+    } else if cfg!(target_feature = "neon") {
+        "neon"
+    } else {
+        "simd128"
+    }
+}

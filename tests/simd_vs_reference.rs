@@ -144,3 +144,23 @@ proptest! {
         }
     }
 }
+
+/// `sample::kernel` names the kernel this build and CPU run.
+#[test]
+fn kernel_is_named() {
+    let k = glorot::sample::kernel();
+    #[cfg(target_arch = "x86_64")]
+    {
+        let want = if cfg!(target_feature = "avx2")
+            || (!cfg!(glorot_no_dispatch) && std::arch::is_x86_feature_detected!("avx2"))
+        {
+            "avx2"
+        } else if cfg!(target_feature = "avx") {
+            "avx"
+        } else {
+            "sse2"
+        };
+        assert_eq!(k, want);
+    }
+    assert!(["avx2", "avx", "sse2", "neon", "simd128", "scalar lanes"].contains(&k));
+}
