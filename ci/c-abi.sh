@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The C ABI (glorot-c/): checks that include/glorot.h is what cbindgen generates, lints the
 # crate (fmt, clippy), runs its Rust tests (which also check tests/golden.h against
-# golden/v1.rs), then builds tests/test.c twice and runs it:
+# golden/v2.rs), then builds tests/test.c twice and runs it:
 #   - host: gcc against the x86-64 staticlib;
 #   - Cortex-M4F: arm-none-eabi-gcc + newlib (rdimon semihosting) against the
 #     thumbv7em-none-eabihf staticlib (Debian's rustc-web, -Zbuild-std), in
@@ -80,7 +80,7 @@ else
     bad "lint"
 fi
 
-# ---- 3. the crate's Rust tests (ABI vs library, tests/golden.h vs golden/v1.rs) ---------
+# ---- 3. the crate's Rust tests (ABI vs library, tests/golden.h vs golden/v2.rs) ---------
 t0=$(now)
 : >"$LOG_DIR/c-abi-rust.log"
 if (cd "$C" && CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-rust cargo test --release --locked); then

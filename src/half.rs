@@ -34,7 +34,7 @@
 
 use ::half::{bf16 as Bf16, f16 as F16};
 
-use crate::fill::CHUNK;
+use crate::chunk::CHUNK;
 use crate::key::lane_state;
 use crate::lanes::Lanes8;
 use crate::{ziggurat, Error, Fans, Initializer, Key, Sampling};

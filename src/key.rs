@@ -98,3 +98,28 @@ pub(crate) const fn lane_state(base: u64, chunk: u64, lane: u32) -> [u32; 4] {
     }
     [a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32]
 }
+
+/// Tag that separates the fix-up generators' base from the lanes' (the first 64 bits of
+/// the fractional part of `sqrt(3)`, SHA-256's second initial word).
+const FIXUP_TAG: u64 = 0xBB67_AE85_84CA_A73B;
+
+/// The base of the key's per-element fix-up generators: `mix64(base ^ FIXUP_TAG)`.
+#[inline]
+pub(crate) const fn fixup_base(base: u64) -> u64 {
+    mix64(base ^ FIXUP_TAG)
+}
+
+/// The starting state of element `e`'s fix-up generator, a SplitMix64 sequence:
+/// `mix64(fix + e * GAMMA)`, i.e. output number `e` of the SplitMix64 sequence that starts
+/// at `fix` (a bijection in `e`, so no two elements of a key share a start).
+#[inline(always)]
+pub(crate) const fn element_state(fix: u64, e: u64) -> u64 {
+    mix64(fix.wrapping_add(e.wrapping_mul(GAMMA)))
+}
+
+/// Output number `n >= 1` of the SplitMix64 sequence whose state is `z`: `mix64(z + n *
+/// GAMMA)`.
+#[inline(always)]
+pub(crate) const fn splitmix_output(z: u64, n: u64) -> u64 {
+    mix64(z.wrapping_add(n.wrapping_mul(GAMMA)))
+}

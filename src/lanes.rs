@@ -38,6 +38,46 @@ impl<R: rand_core::Rng + ?Sized> U32Source for &mut R {
     }
 }
 
+/// The fix-up generator of one element (stream version 2): the SplitMix64 sequence whose
+/// state starts at `key::element_state(fix, e)`, read as `u32` words, each 64-bit output
+/// giving two — its low half first, then its high half.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Element {
+    /// The sequence's starting state.
+    z: u64,
+    /// Outputs taken so far.
+    n: u64,
+    /// The high half of the last output, while it has not been read.
+    high: Option<u32>,
+}
+
+impl Element {
+    /// The generator of element `e` of the key whose fix-up base is `fix`.
+    #[inline(always)]
+    pub(crate) fn new(fix: u64, e: u64) -> Element {
+        Element::at(crate::key::element_state(fix, e), 0)
+    }
+
+    /// The generator with state `z` after `n` whole outputs (`2n` words).
+    #[inline(always)]
+    pub(crate) fn at(z: u64, n: u64) -> Element {
+        Element { z, n, high: None }
+    }
+}
+
+impl U32Source for Element {
+    #[inline(always)]
+    fn next_u32(&mut self) -> u32 {
+        if let Some(h) = self.high.take() {
+            return h;
+        }
+        self.n += 1;
+        let o = crate::key::splitmix_output(self.z, self.n);
+        self.high = Some((o >> 32) as u32);
+        o as u32
+    }
+}
+
 /// Eight xoshiro128++ generators in structure-of-arrays form: `s[w]` holds word `w` of
 /// every lane.
 #[derive(Clone, Copy, Debug)]
@@ -73,25 +113,6 @@ impl Lanes8 {
         *s2 ^= t;
         *s3 = rotl(*s3, 11);
         result
-    }
-
-    /// Lane `l` as a scalar generator (for the rare slow path).
-    #[inline]
-    pub(crate) fn lane(&self, l: usize) -> Lane {
-        Lane {
-            s: core::array::from_fn(|w| self.s[w].as_array()[l]),
-        }
-    }
-
-    /// Puts a scalar generator back into lane `l`. Done with a broadcast and a blend rather
-    /// than four scalar stores: a vector load right after scalar stores into the same bytes
-    /// cannot be forwarded and stalls the hot loop (measured on Zen 3).
-    #[inline]
-    pub(crate) fn set_lane(&mut self, l: usize, lane: Lane) {
-        let mask = u32x8::new([0, 1, 2, 3, 4, 5, 6, 7]).simd_eq(u32x8::splat(l as u32));
-        for w in 0..4 {
-            self.s[w] = mask.bitselect(u32x8::splat(lane.s[w]), self.s[w]);
-        }
     }
 }
 
@@ -137,11 +158,6 @@ mod tests {
                 assert_eq!(v[l], scalar[l].next_u32(), "lane {l} step {step}");
             }
         }
-        // extracting and re-inserting a lane round-trips
-        let lane = simd.lane(5);
-        let mut again = simd;
-        again.set_lane(5, lane);
-        assert_eq!(again.next().to_array(), simd.next().to_array());
     }
 
     #[test]

@@ -53,7 +53,7 @@
 //!   `log1pf`; nothing that reaches an output uses a fused or target-dependent operation.
 //! - Uniform: `((r as i32) >> 8) as f32 * 2^-23`.
 //!
-//! Golden vectors in `golden/v1.rs` pin the first values and a hash of the first million
+//! Golden vectors in `golden/v2.rs` pin the first values and a hash of the first million
 //! of each sampler; CI checks them on x86-64 (SSE2, v2, v3), aarch64, wasm32 and Cortex-M.
 //! Any change of an output bit is a new stream version.
 //!
@@ -102,6 +102,7 @@
 #[cfg(test)]
 extern crate std;
 
+mod chunk;
 mod error;
 mod fans;
 mod fill;

@@ -25,7 +25,7 @@
 use crate::fill::{fill_from_rng, fill_simd, Sampler};
 use crate::{Error, Key};
 
-pub use crate::fill::CHUNK;
+pub use crate::chunk::CHUNK;
 
 /// The largest magnitude [`normal`] (and [`normal_from_rng`]) can return: the end of
 /// Marsaglia's tail, `R + (-log1pf(-u)) / R` for the largest uniform `u = 1 - 2^-24` a draw
@@ -107,7 +107,7 @@ pub fn kernel() -> &'static str {
     if crate::ziggurat::x86::avx2::available() {
         return "avx2";
     }
-    if !crate::fill::SIMD {
+    if !crate::chunk::SIMD {
         "scalar lanes"
     } else if cfg!(target_feature = "avx2") {
         "avx2"

@@ -23,7 +23,7 @@ use glorot::{
 
 /// The version of the stream contract: the same (seed, stream, offset, function,
 /// parameters) give the same bits on every target for as long as this number stays.
-pub const GLOROT_STREAM_VERSION: c_int = 1;
+pub const GLOROT_STREAM_VERSION: c_int = 2;
 
 /// Success.
 pub const GLOROT_OK: c_int = 0;

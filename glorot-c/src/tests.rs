@@ -1,5 +1,5 @@
 //! Rust-side tests of the C ABI, and the generator of `tests/golden.h` (the golden vectors
-//! of `golden/v1.rs` as C data for `tests/test.c`), checked against the committed file.
+//! of `golden/v2.rs` as C data for `tests/test.c`), checked against the committed file.
 
 use std::fmt::Write as _;
 use std::format;
@@ -10,14 +10,14 @@ use super::*;
 
 #[allow(dead_code)]
 mod golden {
-    include!("../../golden/v1.rs");
+    include!("../../golden/v2.rs");
 }
 
-/// `tests/golden.h`, rendered from `golden/v1.rs`.
+/// `tests/golden.h`, rendered from `golden/v2.rs`.
 fn render_golden_h() -> String {
     let mut s = String::new();
     s.push_str(
-        "/* Generated from golden/v1.rs by glorot-c/src/tests.rs - do not edit.\n \
+        "/* Generated from golden/v2.rs by glorot-c/src/tests.rs - do not edit.\n \
          * Regenerate with: cd glorot-c && GLOROT_BLESS=1 cargo test */\n\
          #ifndef GLOROT_GOLDEN_H\n#define GLOROT_GOLDEN_H\n\n#include <stdint.h>\n\n",
     );
@@ -72,7 +72,7 @@ fn render_golden_h() -> String {
 }
 
 #[test]
-fn golden_h_is_rendered_from_golden_v1() {
+fn golden_h_is_rendered_from_golden_v2() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden.h");
     let want = render_golden_h();
     if std::env::var_os("GLOROT_BLESS").is_some() {

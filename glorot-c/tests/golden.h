@@ -1,4 +1,4 @@
-/* Generated from golden/v1.rs by glorot-c/src/tests.rs - do not edit.
+/* Generated from golden/v2.rs by glorot-c/src/tests.rs - do not edit.
  * Regenerate with: cd glorot-c && GLOROT_BLESS=1 cargo test */
 #ifndef GLOROT_GOLDEN_H
 #define GLOROT_GOLDEN_H

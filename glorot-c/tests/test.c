@@ -43,7 +43,7 @@ static uint32_t bits(float x) {
 static uint64_t fnv1a_update(uint64_t h, const float *xs, size_t n) {
     for (size_t i = 0; i < n; i++) {
         uint32_t b = bits(xs[i]);
-        for (int j = 0; j < 4; j++) { /* little-endian bytes of the bits, as golden/v1.rs */
+        for (int j = 0; j < 4; j++) { /* little-endian bytes of the bits, as golden/v2.rs */
             h = (h ^ ((b >> (8 * j)) & 0xffu)) * 0x00000100000001b3ull;
         }
     }

@@ -3,19 +3,11 @@
 //! it with arrays (Cortex-M, RISC-V, …): there, the scalar loop is smaller, needs a few
 //! words of stack instead of eight-lane arrays, and runs fewer instructions per value.
 
-use super::{for_each_chunk, Sampler, LANES};
-use crate::key::{lane_state, Key};
-use crate::lanes::Lane;
+use super::Sampler;
+use crate::chunk::{for_each_chunk, CHUNK, LANES};
+use crate::key::{fixup_base, lane_state, Key};
+use crate::lanes::{Lane, U32Source};
 use crate::ziggurat;
-
-/// `true` where `wide`'s `f32x8`/`u32x8` map onto vector registers: the same conditions
-/// under which `wide` (1.x) leaves its array fallback (`u32x4` and `f32x4` on SSE2,
-/// wasm `simd128` and aarch64 NEON; 32-bit ARM NEON is not used by `wide`).
-pub(crate) const SIMD: bool = cfg!(any(
-    target_feature = "sse2",
-    target_feature = "simd128",
-    all(target_feature = "neon", target_arch = "aarch64")
-));
 
 /// Fills `out` (already range-checked) with elements `offset ..` of the key's stream, lane
 /// by lane: the same bits as the SIMD fill, by the stream contract.
@@ -30,17 +22,17 @@ pub(crate) fn fill(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
 
 #[inline(never)]
 fn normal(key: Key, offset: u64, out: &mut [f32]) {
-    fill_lanes(key, offset, out, ziggurat::normal::<Lane>);
+    fill_lanes(key, offset, out, ziggurat::normal_element);
 }
 
 #[inline(never)]
 fn truncated_normal(key: Key, offset: u64, out: &mut [f32]) {
-    fill_lanes(key, offset, out, ziggurat::truncated_normal::<Lane>);
+    fill_lanes(key, offset, out, ziggurat::truncated_element);
 }
 
 #[inline(never)]
 fn uniform(key: Key, offset: u64, out: &mut [f32]) {
-    fill_lanes(key, offset, out, ziggurat::uniform::<Lane>);
+    fill_lanes(key, offset, out, |r, _, _| ziggurat::uniform_from_bits(r));
 }
 
 /// Lane `l` of chunk `chunk`, out of line: the samplers share one copy of the mixer.
@@ -51,22 +43,25 @@ fn seed(base: u64, chunk: u64, l: usize) -> Lane {
     }
 }
 
-/// Chunk `k`'s element `8j + l` is lane `l`'s `j`-th value: for each lane, the values
-/// before the range are drawn and dropped, then every eighth element of the range written.
+/// Chunk `k`'s element `8j + l` is made from lane `l`'s `j`-th draw: for each lane, the
+/// draws before the range are skipped, then every eighth element of the range written by
+/// `element(r, fix, e)`.
 #[inline(always)]
-fn fill_lanes(key: Key, offset: u64, out: &mut [f32], sample: impl Fn(&mut Lane) -> f32) {
+fn fill_lanes(key: Key, offset: u64, out: &mut [f32], element: impl Fn(u32, u64, u64) -> f32) {
     let base = key.base();
+    let fix = fixup_base(base);
     for_each_chunk(offset, out, |chunk, lo, part| {
         for l in 0..LANES {
             let mut lane = seed(base, chunk, l);
-            // Lane l's values at chunk elements 8j + l < lo: j < ceil((lo - l) / 8).
+            // Lane l's draws for chunk elements 8j + l < lo: j < ceil((lo - l) / 8).
             let before = (lo + LANES - 1 - l) / LANES;
             for _ in 0..before {
-                sample(&mut lane);
+                lane.next_u32();
             }
             let mut i = before * LANES + l - lo;
             while i < part.len() {
-                part[i] = sample(&mut lane);
+                let e = chunk * CHUNK + (lo + i) as u64;
+                part[i] = element(lane.next_u32(), fix, e);
                 i += LANES;
             }
         }

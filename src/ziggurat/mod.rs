@@ -1,6 +1,7 @@
-//! The scalar samplers: one accepted value from a stream of `u32` words. These functions
-//! *are* the stream contract; the SIMD kernels in `simd.rs` call the same slow paths and
-//! are tested to give the same bits.
+//! The scalar samplers: one accepted value from a stream of `u32` words, and (stream
+//! version 2) one element from its lane's draw and its own fix-up generator. These
+//! functions *are* the stream contract; the SIMD kernels in `simd.rs` are tested to give
+//! the same bits.
 //!
 //! Bit layout of a draw `r` (numpy's float32 ziggurat): layer `i = r & 0xff`, sign = bit 8,
 //! magnitude `mag = r >> 9` (23 bits); `x = mag * W[i]`.
@@ -26,7 +27,7 @@ pub(crate) struct Layer {
     pub(crate) k: u32,
 }
 
-use crate::lanes::U32Source;
+use crate::lanes::{Element, U32Source};
 
 /// `2^-24`: a 24-bit integer times this is a uniform float in `[0, 1)`, exactly.
 const INV_2_24: f32 = 1.0 / 16_777_216.0;
@@ -36,7 +37,13 @@ const INV_2_23: f32 = 1.0 / 8_388_608.0;
 /// A uniform `f32` in `[0, 1)` from the top 24 bits of one draw.
 #[inline(always)]
 fn unit_f32<S: U32Source>(src: &mut S) -> f32 {
-    (src.next_u32() >> 8) as f32 * INV_2_24
+    unit_bits(src.next_u32())
+}
+
+/// The uniform `f32` in `[0, 1)` of one word: its top 24 bits times `2^-24`.
+#[inline(always)]
+fn unit_bits(w: u32) -> f32 {
+    (w >> 8) as f32 * INV_2_24
 }
 
 /// `-0.5 * x * x`, the exponent of the unnormalised density (plain mul, no FMA).
@@ -83,7 +90,7 @@ fn fixed(v: f32, fix: &[u8], i: usize) -> f32 {
 /// for every `i` (tested), in an eighth of the table's flash, for two `expf` per slow path.
 #[inline(always)]
 fn norm_f(i: usize) -> f32 {
-    if crate::fill::SIMD {
+    if crate::chunk::SIMD {
         NORM_F[i]
     } else {
         norm_f_compact(i)
@@ -97,7 +104,7 @@ fn norm_f_compact(i: usize) -> f32 {
 /// `TRUNC_Y[i]` (`i` in `0..=256`), as [`norm_f`]: full-width strips stack `V/2` each.
 #[inline(always)]
 fn trunc_y(i: usize) -> f32 {
-    if crate::fill::SIMD {
+    if crate::chunk::SIMD {
         TRUNC_Y[i]
     } else {
         trunc_y_compact(i)
@@ -182,6 +189,52 @@ pub(crate) fn truncated_normal<S: U32Source>(src: &mut S) -> f32 {
         if let Some(x) = truncated_slow(src, r) {
             return x;
         }
+    }
+}
+
+/// Stream version 2: the standard-normal value of an element whose lane draw `r` failed
+/// the fast test, from its fix-up generator `g`. This is the standard Ziggurat (the loop of
+/// [`normal`]) run on the source "`r`, then `g`'s words": the wedge test (or the tail, for
+/// layer 0) of the same `x`, and a whole new sample from `g` if it rejects.
+#[cold]
+#[inline(never)]
+pub(crate) fn normal_rest(r: u32, mut g: Element) -> f32 {
+    match normal_slow(&mut g, r) {
+        Some(x) => x,
+        None => normal(&mut g),
+    }
+}
+
+/// [`normal_rest`] for the truncated ziggurat.
+#[cold]
+#[inline(never)]
+pub(crate) fn truncated_rest(r: u32, mut g: Element) -> f32 {
+    match truncated_slow(&mut g, r) {
+        Some(x) => x,
+        None => truncated_normal(&mut g),
+    }
+}
+
+/// Stream version 2, the contract for one element: the standard-normal value of element
+/// `e` whose lane draw is `r`, for the key whose fix-up base is `fix`.
+#[inline(always)]
+pub(crate) fn normal_element(r: u32, fix: u64, e: u64) -> f32 {
+    let (x, ok) = fast(r, &NORM);
+    if ok {
+        x
+    } else {
+        normal_rest(r, Element::new(fix, e))
+    }
+}
+
+/// [`normal_element`] for the truncated ziggurat.
+#[inline(always)]
+pub(crate) fn truncated_element(r: u32, fix: u64, e: u64) -> f32 {
+    let (x, ok) = fast(r, &TRUNC);
+    if ok {
+        x
+    } else {
+        truncated_rest(r, Element::new(fix, e))
     }
 }
 

@@ -1,19 +1,22 @@
-//! The `f32x8` kernels: one draw per lane, the fast path for all eight lanes at once, and
-//! the rare lanes that fail it finished by the *scalar* slow path on that lane's own
-//! generator — so lane `l` consumes exactly the words the scalar sampler would.
-//!
-//! Each kernel writes eight values to `out` and returns nothing; the generator state is
-//! passed by value into the cold fix-up so that it stays in registers in the hot loop.
+//! The vector kernels of stream version 2, on `wide`'s `f32x8`: the fast pass over rows
+//! (one draw per lane, the fast test for all eight at once, no data-dependent branch), and
+//! the fix-up of one element whose draw failed it — scalar, shared with the run-time AVX2
+//! kernels, and tested against the contract's [`super::normal_element`].
 
 use wide::{f32x8, i32x8, u32x8};
 
-use super::{fast, normal_slow, unit_f32, wedge, with_sign, Layer, NORM, NORM_F, TRUNC, TRUNC_Y};
-use crate::lanes::{Lane, Lanes8, U32Source};
+use super::{
+    fast, normal_rest, truncated_rest, unit_bits, wedge, with_sign, Layer, NORM, NORM_F, TRUNC,
+    TRUNC_Y,
+};
+use crate::chunk::LANES;
+use crate::key::{element_state, splitmix_output};
+use crate::lanes::{Element, Lanes8};
 
 /// The sign mask: bit 8 of each draw moved to bit 31.
 #[inline(always)]
-fn sign_bits(r: u32x8) -> f32x8 {
-    wide::bytemuck::cast((r << 23) & u32x8::splat(0x8000_0000))
+fn sign_bits(r: u32x8) -> u32x8 {
+    (r << 23) & u32x8::splat(0x8000_0000)
 }
 
 /// The layers selected by the low byte of each draw: `(w, k)` per lane. On x86 with
@@ -47,140 +50,119 @@ fn lookup_portable(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
     )
 }
 
-/// The shared fast path: writes the signed `x` of every lane and returns the accepted mask.
+/// The fast pass of both ziggurats over `rows` (see `chunk::fill_rows`): each row gets
+/// the signed `x` of every lane that passes the fast test and the draw's bits in every lane
+/// that fails it, whose bit is set in the row's byte of `fails`.
 #[inline(always)]
-fn fast_simd(r: u32x8, layers: &[Layer; 256], out: &mut [f32; 8]) -> u32 {
-    let (w, k) = lookup(r, layers);
-    let mag: i32x8 = wide::bytemuck::cast(r >> 9);
-    let x = (f32x8::from_i32x8(mag) * w) ^ sign_bits(r);
-    *out = x.to_array();
-    mag.simd_lt(k).to_bitmask()
+pub(crate) fn ziggurat_rows(
+    lanes: &mut Lanes8,
+    layers: &[Layer; 256],
+    rows: &mut [[f32; LANES]],
+    fails: &mut [u8],
+) {
+    let mut g = *lanes;
+    for (row, f) in rows.iter_mut().zip(fails) {
+        let r = g.next();
+        let (w, k) = lookup(r, layers);
+        let mag: i32x8 = wide::bytemuck::cast(r >> 9);
+        let x: u32x8 = wide::bytemuck::cast(f32x8::from_i32x8(mag) * w);
+        let ok: u32x8 = wide::bytemuck::cast(mag.simd_lt(k));
+        // Passing lanes: x with the draw's sign; failing lanes: the draw itself.
+        let v = ((x ^ sign_bits(r)) & ok) | (r & !ok);
+        *row = wide::bytemuck::cast(v);
+        *f = !ok.to_bitmask() as u8;
+    }
+    *lanes = g;
 }
 
-/// Finishes one lane whose draw `r` failed the fast test, with exactly the words and the
-/// result of the scalar sampler's loop from its slow path on — but without its two
-/// unpredictable branches: the wedge test is decided by two lines around the curve
-/// (`libm::expf` only between them, see `wedge.rs`), and the lane's next draw is taken
-/// speculatively and kept only if the wedge test rejects (state and value chosen by
-/// selects, not branches).
-///
-/// The state stays in registers: only the rare tail hands a copy to the out-of-line
-/// `normal_slow` (an address taken for the whole loop kept it in memory, and the
-/// speculative copy then stalled on store forwarding, measured on Zen 3).
+/// The uniform's rows: every draw is a value, `((r as i32) >> 8) * 2^-23`.
 #[inline(always)]
-fn finish_lane<const NORMAL: bool>(lane: &mut Lane, mut r: u32) -> f32 {
+pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]]) {
+    let mut g = *lanes;
+    for row in rows.iter_mut() {
+        let i: i32x8 = wide::bytemuck::cast(g.next());
+        *row = (f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)).to_array();
+    }
+    *lanes = g;
+}
+
+/// The value of element `e` whose draw `r` failed the fast test: exactly
+/// [`super::normal_element`] (`NORMAL`) or [`super::truncated_element`], without their
+/// unpredictable branches. The element's generator gives its first 64-bit output at once:
+/// the low half is the wedge test's uniform, the high half the draw of a new sample should
+/// the wedge reject — computed either way, and the value chosen by a select. The wedge
+/// test is decided by two lines around the curve (`libm::expf` only between them, see
+/// `wedge.rs`). The tail (layer 0 of the normal) and a second failure go to the contract's
+/// own code, out of line.
+#[inline(always)]
+pub(crate) fn fix<const NORMAL: bool>(r: u32, fix: u64, e: u64) -> f32 {
     let (layers, ys, lines) = if NORMAL {
         (&NORM, &NORM_F, &wedge::NORM_LINES)
     } else {
         (&TRUNC, &TRUNC_Y, &wedge::TRUNC_LINES)
     };
-    let mut cur = *lane;
-    let v = loop {
-        let i = (r & 0xff) as usize;
-        if NORMAL && i == 0 {
-            // The tail (about 1 draw in 4000): the scalar slow path as it stands.
-            let mut tail = cur;
-            let got = normal_slow(&mut tail, r);
-            cur = tail;
-            if let Some(v) = got {
-                break v;
-            }
-            r = cur.next_u32();
-            let (x, ok) = fast(r, layers);
-            if ok {
-                break x;
-            }
-            continue;
-        }
-        let x = (r >> 9) as f32 * layers[i].w;
-        let y = ys[i] + unit_f32(&mut cur) * (ys[i + 1] - ys[i]);
-        let accept = wedge::below(&lines[i], x, y);
-        let mut next = cur;
-        let r2 = next.next_u32();
-        let (x2, ok2) = fast(r2, layers);
-        cur = core::hint::select_unpredictable(accept, cur, next);
-        let v = core::hint::select_unpredictable(accept, with_sign(x, r), x2);
-        // Done unless the wedge test rejected and the next draw failed its fast test too
-        // (rare: the fast test fails 1.5% of draws). Opaque to the optimiser, which would
-        // otherwise split the `|` into a first branch on the coin flip `accept`.
-        if core::hint::black_box(accept | ok2) {
-            break v;
-        }
-        r = r2;
-    };
-    *lane = cur;
-    v
-}
-
-/// Finishes the lanes whose bit is clear in `ok` (lane order does not matter: each lane
-/// draws from its own generator only). Out of line: see [`finish_inline`].
-#[cold]
-#[inline(never)]
-pub(crate) fn finish<const NORMAL: bool>(
-    lanes: Lanes8,
-    ok: u32,
-    r: u32x8,
-    out: &mut [f32; 8],
-) -> Lanes8 {
-    finish_inline::<NORMAL>(lanes, ok, r, out)
-}
-
-/// [`finish`], inline: the truncated kernel calls it so (measured 7% faster with AVX2);
-/// the normal's, with its tail, would then grow too large to be inlined into the fill
-/// loop, and the run-time AVX2 kernels keep the call too (inlining SSE2 code into them
-/// was measured 3x slower).
-#[inline(always)]
-fn finish_inline<const NORMAL: bool>(
-    mut lanes: Lanes8,
-    ok: u32,
-    r: u32x8,
-    out: &mut [f32; 8],
-) -> Lanes8 {
-    let ra = r.to_array();
-    let mut todo = !ok & 0xff;
-    while todo != 0 {
-        let l = todo.trailing_zeros() as usize;
-        todo &= todo - 1;
-        let mut lane = lanes.lane(l);
-        out[l] = finish_lane::<NORMAL>(&mut lane, ra[l]);
-        lanes.set_lane(l, lane);
+    let rest = if NORMAL { normal_rest } else { truncated_rest };
+    let z = element_state(fix, e);
+    let i = (r & 0xff) as usize;
+    if NORMAL && i == 0 {
+        return rest(r, Element::at(z, 0));
     }
-    lanes
-}
-
-/// Eight standard-normal values, value `l` from lane `l`.
-#[inline(always)]
-pub(crate) fn normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
-    let r = lanes.next();
-    let ok = fast_simd(r, &NORM, out);
-    if ok != 0xff {
-        lanes = finish::<true>(lanes, ok, r, out);
+    let o = splitmix_output(z, 1);
+    let x = (r >> 9) as f32 * layers[i].w;
+    let y = ys[i] + unit_bits(o as u32) * (ys[i + 1] - ys[i]);
+    let accept = wedge::below(&lines[i], x, y);
+    let r2 = (o >> 32) as u32;
+    let (x2, ok2) = fast(r2, layers);
+    // Done unless the wedge rejected and the new draw failed its fast test too (rare: the
+    // fast test fails 1.5% of draws). Opaque to the optimiser, which would otherwise split
+    // the `|` into a first branch on the coin flip `accept`.
+    if core::hint::black_box(accept | ok2) {
+        core::hint::select_unpredictable(accept, with_sign(x, r), x2)
+    } else {
+        rest(r2, Element::at(z, 1))
     }
-    lanes
-}
-
-/// Eight truncated-normal values.
-#[inline(always)]
-pub(crate) fn truncated_normal(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
-    let r = lanes.next();
-    let ok = fast_simd(r, &TRUNC, out);
-    if ok != 0xff {
-        lanes = finish_inline::<false>(lanes, ok, r, out);
-    }
-    lanes
-}
-
-/// Eight uniform values on `[-1, 1)`, as [`super::uniform_from_bits`] lane by lane.
-#[inline(always)]
-pub(crate) fn uniform(mut lanes: Lanes8, out: &mut [f32; 8]) -> Lanes8 {
-    let i: i32x8 = wide::bytemuck::cast(lanes.next());
-    *out = (f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)).to_array();
-    lanes
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::key::mix64;
+
+    /// The kernels' fix-up equals the contract's element function bit for bit, on 2·10^6
+    /// failing draws of each ziggurat (every layer that can fail, both signs), with the
+    /// rare paths counted so that the test shows it reached them: the normal's tail, and a
+    /// wedge rejection whose new draw fails too.
+    #[test]
+    fn fix_equals_the_contract() {
+        for normal in [true, false] {
+            let layers = if normal { &NORM } else { &TRUNC };
+            let (mut tails, mut second_failures, mut n) = (0, 0, 0);
+            let mut i = 0u64;
+            while n < 2_000_000 {
+                i += 1;
+                let r = mix64(i) as u32;
+                if fast(r, layers).1 {
+                    continue;
+                }
+                n += 1;
+                let (fixb, e) = (mix64(i ^ 0x55), mix64(!i));
+                let (want, got) = if normal {
+                    (super::super::normal_element(r, fixb, e), fix::<true>(r, fixb, e))
+                } else {
+                    (
+                        super::super::truncated_element(r, fixb, e),
+                        fix::<false>(r, fixb, e),
+                    )
+                };
+                assert_eq!(got.to_bits(), want.to_bits(), "r {r:#x} fix {fixb:#x} e {e}");
+                tails += u32::from(normal && r & 0xff == 0);
+                let r2 = (splitmix_output(element_state(fixb, e), 1) >> 32) as u32;
+                second_failures += u32::from(!fast(r2, layers).1);
+            }
+            assert!(tails > 100 || !normal, "tail reached {tails} times");
+            assert!(second_failures > 1000, "second failures: {second_failures}");
+        }
+    }
 
     #[test]
     fn lookup_reads_the_layer_of_every_index_in_every_lane() {

@@ -102,12 +102,10 @@ pub(super) fn lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (f32x8, i32x8) {
 pub(crate) mod avx2 {
     use core::arch::x86_64::*;
 
-    use wide::u32x8;
-
     use super::super::{simd, Layer, INV_2_23, NORM, TRUNC};
-    use crate::fill::{chunk_with, for_each_chunk, Sampler, LANES};
-    use crate::key::{lane_state, Key};
-    use crate::lanes::Lanes8;
+    use crate::chunk::{fill_rows, LANES};
+    use crate::fill::Sampler;
+    use crate::key::Key;
 
     cpufeatures::new!(cpu_avx2, "avx2");
 
@@ -124,58 +122,24 @@ pub(crate) mod avx2 {
         s: [__m256i; 4],
     }
 
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn to_m256i(v: u32x8) -> __m256i {
-        let a = v.to_array();
-        _mm256_setr_epi32(
-            a[0] as i32,
-            a[1] as i32,
-            a[2] as i32,
-            a[3] as i32,
-            a[4] as i32,
-            a[5] as i32,
-            a[6] as i32,
-            a[7] as i32,
-        )
-    }
-
-    /// The eight lanes of `v`.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn lanes_of(v: __m256i) -> [u32; 8] {
-        [
-            _mm256_extract_epi32::<0>(v) as u32,
-            _mm256_extract_epi32::<1>(v) as u32,
-            _mm256_extract_epi32::<2>(v) as u32,
-            _mm256_extract_epi32::<3>(v) as u32,
-            _mm256_extract_epi32::<4>(v) as u32,
-            _mm256_extract_epi32::<5>(v) as u32,
-            _mm256_extract_epi32::<6>(v) as u32,
-            _mm256_extract_epi32::<7>(v) as u32,
-        ]
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn to_u32x8(v: __m256i) -> u32x8 {
-        u32x8::new(lanes_of(v))
-    }
-
     impl Lanes {
         #[inline]
         #[target_feature(enable = "avx2")]
-        fn from_lanes8(l: Lanes8) -> Lanes {
+        fn from_states(st: &[[u32; 4]; LANES]) -> Lanes {
+            let word = |w: usize| {
+                _mm256_setr_epi32(
+                    st[0][w] as i32,
+                    st[1][w] as i32,
+                    st[2][w] as i32,
+                    st[3][w] as i32,
+                    st[4][w] as i32,
+                    st[5][w] as i32,
+                    st[6][w] as i32,
+                    st[7][w] as i32,
+                )
+            };
             Lanes {
-                s: l.s.map(|w| to_m256i(w)),
-            }
-        }
-
-        #[inline]
-        #[target_feature(enable = "avx2")]
-        fn to_lanes8(self) -> Lanes8 {
-            Lanes8 {
-                s: self.s.map(|w| to_u32x8(w)),
+                s: [word(0), word(1), word(2), word(3)],
             }
         }
 
@@ -202,7 +166,17 @@ pub(crate) mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2")]
     fn lookup(r: __m256i, layers: &[Layer; 256]) -> (__m256, __m256i) {
-        let idx = lanes_of(_mm256_and_si256(r, _mm256_set1_epi32(0xff)));
+        let v = _mm256_and_si256(r, _mm256_set1_epi32(0xff));
+        let idx = [
+            _mm256_extract_epi32::<0>(v) as u32,
+            _mm256_extract_epi32::<1>(v) as u32,
+            _mm256_extract_epi32::<2>(v) as u32,
+            _mm256_extract_epi32::<3>(v) as u32,
+            _mm256_extract_epi32::<4>(v) as u32,
+            _mm256_extract_epi32::<5>(v) as u32,
+            _mm256_extract_epi32::<6>(v) as u32,
+            _mm256_extract_epi32::<7>(v) as u32,
+        ];
         super::pair_lookup(idx, layers)
     }
 
@@ -215,63 +189,108 @@ pub(crate) mod avx2 {
         unsafe { _mm256_storeu_ps(out.as_mut_ptr(), v) }
     }
 
-    /// `simd::normal` / `simd::truncated_normal` on `__m256i` lanes.
+    /// `simd::ziggurat_rows` on `__m256i` lanes: the same operations, with a `blendv`
+    /// for the select.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn ziggurat<const NORMAL: bool>(mut lanes: Lanes, out: &mut [f32; LANES]) -> Lanes {
-        let layers = if NORMAL { &NORM } else { &TRUNC };
-        let r = lanes.next();
-        let (w, k) = lookup(r, layers);
-        let mag = _mm256_srli_epi32::<9>(r);
-        let x = _mm256_mul_ps(_mm256_cvtepi32_ps(mag), w);
-        let sign = _mm256_and_si256(_mm256_slli_epi32::<23>(r), _mm256_set1_epi32(i32::MIN));
-        store(out, _mm256_xor_ps(x, _mm256_castsi256_ps(sign)));
-        let ok = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(k, mag))) as u32;
-        if ok != 0xff {
-            let done = simd::finish::<NORMAL>(lanes.to_lanes8(), ok, to_u32x8(r), out);
-            lanes = Lanes::from_lanes8(done);
+    fn ziggurat_rows(
+        lanes: &mut Lanes,
+        layers: &[Layer; 256],
+        rows: &mut [[f32; LANES]],
+        fails: &mut [u8],
+    ) {
+        let mut g = *lanes;
+        for (row, f) in rows.iter_mut().zip(fails) {
+            let r = g.next();
+            let (w, k) = lookup(r, layers);
+            let mag = _mm256_srli_epi32::<9>(r);
+            let x = _mm256_mul_ps(_mm256_cvtepi32_ps(mag), w);
+            let sign = _mm256_and_si256(_mm256_slli_epi32::<23>(r), _mm256_set1_epi32(i32::MIN));
+            let x = _mm256_xor_ps(x, _mm256_castsi256_ps(sign));
+            let ok = _mm256_castsi256_ps(_mm256_cmpgt_epi32(k, mag));
+            store(row, _mm256_blendv_ps(_mm256_castsi256_ps(r), x, ok));
+            *f = !_mm256_movemask_ps(ok) as u8;
         }
-        lanes
+        *lanes = g;
     }
 
-    /// `simd::uniform` on `__m256i` lanes.
+    /// `simd::uniform_rows` on `__m256i` lanes.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn uniform(mut lanes: Lanes, out: &mut [f32; LANES]) -> Lanes {
-        let i = _mm256_srai_epi32::<8>(lanes.next());
-        store(
+    fn uniform_rows(lanes: &mut Lanes, rows: &mut [[f32; LANES]]) {
+        let mut g = *lanes;
+        for row in rows.iter_mut() {
+            let i = _mm256_srai_epi32::<8>(g.next());
+            store(
+                row,
+                _mm256_mul_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(INV_2_23)),
+            );
+        }
+        *lanes = g;
+    }
+
+    // One function per sampler, as `fill_wide`'s. The closures inherit AVX2 from them.
+
+    #[inline(never)]
+    #[target_feature(enable = "avx2")]
+    fn normal(key: Key, offset: u64, out: &mut [f32]) {
+        fill_rows(
+            key,
+            offset,
             out,
-            _mm256_mul_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(INV_2_23)),
+            |st| Lanes::from_states(st),
+            |l| {
+                l.next();
+            },
+            |l, rows, fails| ziggurat_rows(l, &NORM, rows, fails),
+            simd::fix::<true>,
         );
-        lanes
     }
 
+    #[inline(never)]
     #[target_feature(enable = "avx2")]
-    fn fill_avx2(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
-        let base = key.base();
-        let seed = |c: u64| {
-            Lanes::from_lanes8(Lanes8::from_states(&core::array::from_fn(|l| {
-                lane_state(base, c, l as u32)
-            })))
-        };
-        match s {
-            Sampler::Normal => for_each_chunk(offset, out, |c, lo, part| {
-                chunk_with(seed(c), lo, part, |l, o| ziggurat::<true>(l, o))
-            }),
-            Sampler::TruncatedNormal => for_each_chunk(offset, out, |c, lo, part| {
-                chunk_with(seed(c), lo, part, |l, o| ziggurat::<false>(l, o))
-            }),
-            Sampler::Uniform => for_each_chunk(offset, out, |c, lo, part| {
-                chunk_with(seed(c), lo, part, |l, o| uniform(l, o))
-            }),
-        }
+    fn truncated(key: Key, offset: u64, out: &mut [f32]) {
+        fill_rows(
+            key,
+            offset,
+            out,
+            |st| Lanes::from_states(st),
+            |l| {
+                l.next();
+            },
+            |l, rows, fails| ziggurat_rows(l, &TRUNC, rows, fails),
+            simd::fix::<false>,
+        );
+    }
+
+    #[inline(never)]
+    #[target_feature(enable = "avx2")]
+    fn uniform(key: Key, offset: u64, out: &mut [f32]) {
+        fill_rows(
+            key,
+            offset,
+            out,
+            |st| Lanes::from_states(st),
+            |l| {
+                l.next();
+            },
+            |l, rows, _| uniform_rows(l, rows),
+            // Never called: the uniform has no fast test to fail.
+            |r, _, _| super::super::uniform_from_bits(r),
+        );
     }
 
     /// The `f32x8` fill on AVX2. Call only when [`available`] is true.
     pub(crate) fn fill(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
         debug_assert!(available());
         // SAFETY: the caller checked `available()`, so the CPU and OS run AVX2 code.
-        unsafe { fill_avx2(s, key, offset, out) }
+        unsafe {
+            match s {
+                Sampler::Normal => normal(key, offset, out),
+                Sampler::TruncatedNormal => truncated(key, offset, out),
+                Sampler::Uniform => uniform(key, offset, out),
+            }
+        }
     }
 
     #[cfg(test)]

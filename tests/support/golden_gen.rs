@@ -1,4 +1,4 @@
-//! Writes `golden/v1.rs` from the scalar reference (see `tests/golden.rs`).
+//! Writes `golden/v2.rs` from the scalar reference (see `tests/golden.rs`).
 
 use glorot::{reference, Key};
 use std::fmt::Write;

@@ -3,7 +3,7 @@
 //! check by index; each check returns 1 (pass) or 0 (fail) and leaves the detail of a
 //! failure in `last_*`.
 //!
-//! Checks, for each entry `e` of `golden/v1.rs` (index `4 * e + k`): `k = 0` first 16 values
+//! Checks, for each entry `e` of `golden/v2.rs` (index `4 * e + k`): `k = 0` first 16 values
 //! by the SIMD path (from offset 0 and from offset 5), `k = 1` the same by the reference
 //! path, `k = 2` SIMD == reference over the first 4096 values, `k = 3` FNV-1a of the first
 //! `HASH_LEN` values filled in blocks of 250. Then two GlorotNormal Dense(100 -> 64) checks:
@@ -15,7 +15,7 @@ compile_error!("build with -C target-feature=+simd128 (see .cargo/config.toml)")
 
 #[allow(dead_code)]
 mod golden {
-    include!("../../golden/v1.rs");
+    include!("../../golden/v2.rs");
 }
 
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};

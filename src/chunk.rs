@@ -1,0 +1,159 @@
+//! The chunk loop of stream version 2, shared by every vector kernel: a fill is cut into
+//! chunks of [`CHUNK`] elements, each chunk into rows of eight (one draw per lane), and each
+//! run of rows is done in two passes — a branch-free fast pass over the rows, then the
+//! packed few elements whose draw failed the fast test, each finished on its own.
+//!
+//! Nothing here knows a sampler: the kernels (`ziggurat::simd`, `ziggurat::x86`) implement
+//! [`Rows`], and the fill module picks one. Dependencies run one way: `fill` → kernels →
+//! `chunk`.
+
+use crate::key::{fixup_base, lane_state, Key};
+
+/// Elements per chunk (frozen by the stream contract): 128 rows of eight lanes.
+pub const CHUNK: u64 = 1024;
+/// Lanes per row.
+pub(crate) const LANES: usize = 8;
+/// Rows per chunk.
+const ROWS: usize = CHUNK as usize / LANES;
+
+/// `true` where `wide`'s `f32x8`/`u32x8` map onto vector registers: the same conditions
+/// under which `wide` (1.x) leaves its array fallback (`u32x4` and `f32x4` on SSE2,
+/// wasm `simd128` and aarch64 NEON; 32-bit ARM NEON is not used by `wide`). Elsewhere the
+/// fill runs lane by lane (`fill/lanes_scalar.rs`), which is smaller and faster there.
+pub(crate) const SIMD: bool = cfg!(any(
+    target_feature = "sse2",
+    target_feature = "simd128",
+    all(target_feature = "neon", target_arch = "aarch64")
+));
+
+/// Calls `f(chunk, lo, part)` for each chunk that `offset .. offset + out.len()` touches,
+/// `part` being the piece of `out` holding that chunk's elements `lo .. lo + part.len()`.
+/// (The caller has checked that the range fits in `u64`.)
+#[inline(always)]
+pub(crate) fn for_each_chunk(
+    offset: u64,
+    out: &mut [f32],
+    mut f: impl FnMut(u64, usize, &mut [f32]),
+) {
+    let mut pos = offset;
+    let mut rest = out;
+    while !rest.is_empty() {
+        let lo = (pos % CHUNK) as usize;
+        let take = rest.len().min(CHUNK as usize - lo);
+        let (part, tail) = rest.split_at_mut(take);
+        f(pos / CHUNK, lo, part);
+        pos = pos.wrapping_add(take as u64);
+        rest = tail;
+    }
+}
+
+/// Fills `out` with elements `offset ..` of the key's stream (the range is already
+/// checked) by one sampler's kernel on one representation `L` of the eight lanes:
+/// - `seed(states)`: the lanes of eight scalar xoshiro128++ states, lane `l` from
+///   `states[l]`;
+/// - `skip(lanes)`: steps every lane once, dropping the draws (rows before the range);
+/// - `rows(lanes, rows, fails)`, the fast pass: one draw per lane for each row. Where the
+///   draw passes the fast test the row holds its value; where it fails, the row holds the
+///   draw's bits (`f32::from_bits(r)`) and bit `l` of `fails[j]` is set (`fails` is as long
+///   as `rows`, and zero on entry);
+/// - `fix(r, fix, e)`: the value of element `e` whose draw `r` failed the fast test,
+///   finished from the element's own generator (`fix` is [`fixup_base`] of the key).
+///
+/// Closures rather than a trait, so that a kernel compiled for other target features
+/// (the run-time AVX2 kernels) can hand in closures that inherit them.
+#[inline(always)]
+pub(crate) fn fill_rows<L: Copy>(
+    key: Key,
+    offset: u64,
+    out: &mut [f32],
+    seed: impl Fn(&[[u32; 4]; LANES]) -> L,
+    skip: impl Fn(&mut L),
+    rows: impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
+    fix: impl Fn(u32, u64, u64) -> f32,
+) {
+    let base = key.base();
+    let fixb = fixup_base(base);
+    for_each_chunk(offset, out, |chunk, lo, part| {
+        let mut lanes = seed(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+        // `chunk < 2^54`, so the chunk's first element index does not overflow.
+        let first = chunk * CHUNK;
+        let mut row = lo / LANES;
+        // Rows before the range: their draws are skipped, nothing else (no element ever
+        // depends on another's draw).
+        for _ in 0..row {
+            skip(&mut lanes);
+        }
+        let mut part = part;
+        let head = lo % LANES;
+        if head != 0 {
+            let n = part.len().min(LANES - head);
+            let (h, rest) = part.split_at_mut(n);
+            let at = first + (row * LANES) as u64;
+            one_row(&mut lanes, &rows, &fix, fixb, at, head, h);
+            part = rest;
+            row += 1;
+        }
+        let (body, tail) = part.as_chunks_mut::<LANES>();
+        if !body.is_empty() {
+            let mut fails = [0u8; ROWS];
+            rows(&mut lanes, body, &mut fails[..body.len()]);
+            let at = first + (row * LANES) as u64;
+            fix_rows(body.as_flattened_mut(), &fails, &fix, fixb, at);
+            row += body.len();
+        }
+        if !tail.is_empty() {
+            let at = first + (row * LANES) as u64;
+            one_row(&mut lanes, &rows, &fix, fixb, at, 0, tail);
+        }
+    });
+}
+
+/// One row computed whole, of which lanes `from .. from + dst.len()` are written to `dst`
+/// (a fill's partial first or last row); `at` is the row's first element index.
+#[inline(always)]
+fn one_row<L>(
+    lanes: &mut L,
+    rows: &impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
+    fix: &impl Fn(u32, u64, u64) -> f32,
+    fixb: u64,
+    at: u64,
+    from: usize,
+    dst: &mut [f32],
+) {
+    let mut v = [[0.0f32; LANES]; 1];
+    let mut fails = [0u8; 1];
+    rows(lanes, &mut v, &mut fails);
+    for (i, (d, &x)) in dst.iter_mut().zip(&v[0][from..]).enumerate() {
+        let l = from + i;
+        *d = if fails[0] >> l & 1 != 0 {
+            fix(x.to_bits(), fixb, at + l as u64)
+        } else {
+            x
+        };
+    }
+}
+
+/// The second pass: every element whose bit is set in `fails` (bit `l` of byte `j` is
+/// element `8j + l` of `vals`) is finished by `fix` from the draw bits it holds; `at` is
+/// the element index of `vals[0]`. The bitmap is read 64 elements at a time; the
+/// fix-ups are independent of each other, so the processor overlaps them.
+#[inline(always)]
+fn fix_rows(
+    vals: &mut [f32],
+    fails: &[u8; ROWS],
+    fix: &impl Fn(u32, u64, u64) -> f32,
+    fixb: u64,
+    at: u64,
+) {
+    let words = vals.len().div_ceil(64);
+    for (q, word) in fails.as_chunks::<8>().0[..words].iter().enumerate() {
+        let mut w = u64::from_le_bytes(*word);
+        while w != 0 {
+            let p = 64 * q + w.trailing_zeros() as usize;
+            w &= w - 1;
+            if let Some(v) = vals.get_mut(p) {
+                *v = fix(v.to_bits(), fixb, at + p as u64);
+            }
+        }
+    }
+}
