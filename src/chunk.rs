@@ -57,7 +57,9 @@ pub(crate) fn for_each_chunk(
 ///   draw's bits (`f32::from_bits(r)`) and bit `l` of `fails[j]` is set (`fails` is as long
 ///   as `rows`, and zero on entry);
 /// - `fix(r, fix, e)`: the value of element `e` whose draw `r` failed the fast test,
-///   finished from the element's own generator (`fix` is [`fixup_base`] of the key).
+///   finished from the element's own generator (`fix` is [`fixup_base`] of the key), or
+///   `None` in the rare cases the kernel leaves to
+/// - `rest(r, fix, e)`: the same value, by the contract's own function.
 ///
 /// Closures rather than a trait, so that a kernel compiled for other target features
 /// (the run-time AVX2 kernels) can hand in closures that inherit them.
@@ -69,7 +71,8 @@ pub(crate) fn fill_rows<L: Copy>(
     seed: impl Fn(&[[u32; 4]; LANES]) -> L,
     skip: impl Fn(&mut L),
     rows: impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
-    fix: impl Fn(u32, u64, u64) -> f32,
+    fix: impl Fn(u32, u64, u64) -> Option<f32>,
+    rest: impl Fn(u32, u64, u64) -> f32,
 ) {
     let base = key.base();
     let fixb = fixup_base(base);
@@ -87,10 +90,10 @@ pub(crate) fn fill_rows<L: Copy>(
         let head = lo % LANES;
         if head != 0 {
             let n = part.len().min(LANES - head);
-            let (h, rest) = part.split_at_mut(n);
+            let (h, after) = part.split_at_mut(n);
             let at = first + (row * LANES) as u64;
-            one_row(&mut lanes, &rows, &fix, fixb, at, head, h);
-            part = rest;
+            one_row(&mut lanes, &rows, &rest, fixb, at, head, h);
+            part = after;
             row += 1;
         }
         let (body, tail) = part.as_chunks_mut::<LANES>();
@@ -98,23 +101,24 @@ pub(crate) fn fill_rows<L: Copy>(
             let mut fails = [0u8; ROWS];
             rows(&mut lanes, body, &mut fails[..body.len()]);
             let at = first + (row * LANES) as u64;
-            fix_rows(body.as_flattened_mut(), &fails, &fix, fixb, at);
+            fix_rows(body.as_flattened_mut(), &fails, &fix, &rest, fixb, at);
             row += body.len();
         }
         if !tail.is_empty() {
             let at = first + (row * LANES) as u64;
-            one_row(&mut lanes, &rows, &fix, fixb, at, 0, tail);
+            one_row(&mut lanes, &rows, &rest, fixb, at, 0, tail);
         }
     });
 }
 
 /// One row computed whole, of which lanes `from .. from + dst.len()` are written to `dst`
-/// (a fill's partial first or last row); `at` is the row's first element index.
+/// (a fill's partial first or last row); `at` is the row's first element index. Its few
+/// fix-ups go straight to the contract's `rest`.
 #[inline(always)]
 fn one_row<L>(
     lanes: &mut L,
     rows: &impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
-    fix: &impl Fn(u32, u64, u64) -> f32,
+    rest: &impl Fn(u32, u64, u64) -> f32,
     fixb: u64,
     at: u64,
     from: usize,
@@ -126,7 +130,7 @@ fn one_row<L>(
     for (i, (d, &x)) in dst.iter_mut().zip(&v[0][from..]).enumerate() {
         let l = from + i;
         *d = if fails[0] >> l & 1 != 0 {
-            fix(x.to_bits(), fixb, at + l as u64)
+            rest(x.to_bits(), fixb, at + l as u64)
         } else {
             x
         };
@@ -134,26 +138,61 @@ fn one_row<L>(
 }
 
 /// The second pass: every element whose bit is set in `fails` (bit `l` of byte `j` is
-/// element `8j + l` of `vals`) is finished by `fix` from the draw bits it holds; `at` is
-/// the element index of `vals[0]`. The bitmap is read 64 elements at a time; the
-/// fix-ups are independent of each other, so the processor overlaps them.
+/// element `8j + l` of `vals`) is finished from the draw bits it holds; `at` is the
+/// element index of `vals[0]`.
+///
+/// The bitmap is first turned into a list of positions without a data-dependent branch
+/// (four positions written per 64-bit word whatever its count, the count added; a loop
+/// only for the rare word with more than four). The list is then worked off by `fix`,
+/// whose fix-ups are independent of each other, so that the processor overlaps them; the
+/// rare ones it declines are listed again and finished by `rest` (out of line, with
+/// calls to `libm`), after the loop, which thus has no call to keep registers across.
 #[inline(always)]
 fn fix_rows(
     vals: &mut [f32],
     fails: &[u8; ROWS],
-    fix: &impl Fn(u32, u64, u64) -> f32,
+    fix: &impl Fn(u32, u64, u64) -> Option<f32>,
+    rest: &impl Fn(u32, u64, u64) -> f32,
     fixb: u64,
     at: u64,
 ) {
+    // Room for every element plus the unused writes past the count.
+    let mut pos = [0u16; CHUNK as usize + 4];
+    let mut n = 0;
     let words = vals.len().div_ceil(64);
     for (q, word) in fails.as_chunks::<8>().0[..words].iter().enumerate() {
         let mut w = u64::from_le_bytes(*word);
-        while w != 0 {
-            let p = 64 * q + w.trailing_zeros() as usize;
+        let count = w.count_ones() as usize;
+        let q = 64 * q as u16;
+        for k in 0..4 {
+            // `trailing_zeros` of 0 is 64: a position past the count, never read.
+            pos[n + k] = q + w.trailing_zeros() as u16;
+            w &= w.wrapping_sub(1);
+        }
+        for k in 4..count {
+            pos[n + k] = q + w.trailing_zeros() as u16;
             w &= w - 1;
-            if let Some(v) = vals.get_mut(p) {
-                *v = fix(v.to_bits(), fixb, at + p as u64);
+        }
+        n += count;
+    }
+    let mut slow = 0;
+    for i in 0..n {
+        let p = pos[i];
+        let Some(v) = vals.get_mut(usize::from(p)) else {
+            continue;
+        };
+        match fix(v.to_bits(), fixb, at + u64::from(p)) {
+            Some(x) => *v = x,
+            None => {
+                // `slow <= i`: the list is rewritten in place, behind the reading.
+                pos[slow] = p;
+                slow += 1;
             }
+        }
+    }
+    for &p in &pos[..slow] {
+        if let Some(v) = vals.get_mut(usize::from(p)) {
+            *v = rest(v.to_bits(), fixb, at + u64::from(p));
         }
     }
 }

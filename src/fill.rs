@@ -79,6 +79,7 @@ fn wide_normal(key: Key, offset: u64, out: &mut [f32]) {
         },
         |l, rows, fails| simd::ziggurat_rows(l, &NORM, rows, fails),
         simd::fix::<true>,
+        ziggurat::normal_element,
     );
 }
 
@@ -94,6 +95,7 @@ fn wide_truncated(key: Key, offset: u64, out: &mut [f32]) {
         },
         |l, rows, fails| simd::ziggurat_rows(l, &TRUNC, rows, fails),
         simd::fix::<false>,
+        ziggurat::truncated_element,
     );
 }
 
@@ -109,6 +111,7 @@ fn wide_uniform(key: Key, offset: u64, out: &mut [f32]) {
         },
         |l, rows, _| simd::uniform_rows(l, rows),
         // Never called: the uniform has no fast test to fail.
+        |r, _, _| Some(ziggurat::uniform_from_bits(r)),
         |r, _, _| ziggurat::uniform_from_bits(r),
     );
 }

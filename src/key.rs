@@ -109,12 +109,18 @@ pub(crate) const fn fixup_base(base: u64) -> u64 {
     mix64(base ^ FIXUP_TAG)
 }
 
-/// The starting state of element `e`'s fix-up generator, a SplitMix64 sequence:
-/// `mix64(fix + e * GAMMA)`, i.e. output number `e` of the SplitMix64 sequence that starts
-/// at `fix` (a bijection in `e`, so no two elements of a key share a start).
+/// The stride between elements' fix-up generators (xxHash's `PRIME64_2`, odd).
+pub(crate) const ELEMENT_GAMMA: u64 = 0xC2B2_AE3D_27D4_EB4F;
+
+/// The state of element `e`'s fix-up generator, a SplitMix64 sequence:
+/// `fix + e * ELEMENT_GAMMA`. Its output `n` is `mix64(fix + e * ELEMENT_GAMMA + n *
+/// GAMMA)`, so elements `e` and `e'` could share an output only if `(e - e') *
+/// ELEMENT_GAMMA == (n' - n) * GAMMA` (mod 2^64); for `|n' - n| < 2^16` that needs
+/// `|e - e'| >= 2^47` (a test checks it): no two elements of a tensor smaller than that
+/// share a word of their first 2^17.
 #[inline(always)]
 pub(crate) const fn element_state(fix: u64, e: u64) -> u64 {
-    mix64(fix.wrapping_add(e.wrapping_mul(GAMMA)))
+    fix.wrapping_add(e.wrapping_mul(ELEMENT_GAMMA))
 }
 
 /// Output number `n >= 1` of the SplitMix64 sequence whose state is `z`: `mix64(z + n *
@@ -122,4 +128,25 @@ pub(crate) const fn element_state(fix: u64, e: u64) -> u64 {
 #[inline(always)]
 pub(crate) const fn splitmix_output(z: u64, n: u64) -> u64 {
     mix64(z.wrapping_add(n.wrapping_mul(GAMMA)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The claim of [`element_state`]: `d * GAMMA * ELEMENT_GAMMA^-1 (mod 2^64)`, as a
+    /// signed distance, is at least `2^47` for every `0 < |d| < 2^16`.
+    #[test]
+    fn element_generators_do_not_overlap_nearby() {
+        // The inverse of an odd number mod 2^64 by Newton's iteration.
+        let mut inv: u64 = ELEMENT_GAMMA;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(ELEMENT_GAMMA.wrapping_mul(inv)));
+        }
+        assert_eq!(ELEMENT_GAMMA.wrapping_mul(inv), 1);
+        for d in 1..1u64 << 16 {
+            let delta = d.wrapping_mul(GAMMA).wrapping_mul(inv) as i64;
+            assert!(delta.unsigned_abs() >= 1 << 47, "d = {d}: {delta}");
+        }
+    }
 }

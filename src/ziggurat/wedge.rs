@@ -107,15 +107,24 @@ fn bounds(lines: &Lines, x: f32) -> (f32, f32) {
 /// `y - lo` and `y - hi` (exact: a difference of floats is zero only for equal floats,
 /// and rounding keeps its sign), so the compiler cannot split the test into a branch on
 /// the coin flip `y < lo`; the one branch left (`libm` or not) is rarely taken.
+#[cfg_attr(not(test), allow(dead_code))]
 #[inline(always)]
 pub(super) fn below(lines: &Lines, x: f32, y: f32) -> bool {
+    let (below_lo, between) = sides(lines, x, y);
+    if between {
+        return y < libm::expf(half_square_neg(x));
+    }
+    below_lo
+}
+
+/// `(y < lo(x²), lo(x²) <= y < hi(x²))`, without a branch: where the second is false, the
+/// first is the answer of [`below`]; where it is true, only `libm` can tell.
+#[inline(always)]
+pub(super) fn sides(lines: &Lines, x: f32, y: f32) -> (bool, bool) {
     let (lo, hi) = bounds(lines, x);
     let below_lo = (y - lo).to_bits() >> 31;
     let below_hi = (y - hi).to_bits() >> 31;
-    if below_hi & !below_lo != 0 {
-        return y < libm::expf(half_square_neg(x));
-    }
-    below_lo != 0
+    (below_lo != 0, below_hi & !below_lo != 0)
 }
 
 #[cfg(test)]

@@ -244,6 +244,7 @@ pub(crate) mod avx2 {
             },
             |l, rows, fails| ziggurat_rows(l, &NORM, rows, fails),
             simd::fix::<true>,
+            super::super::normal_element,
         );
     }
 
@@ -260,6 +261,7 @@ pub(crate) mod avx2 {
             },
             |l, rows, fails| ziggurat_rows(l, &TRUNC, rows, fails),
             simd::fix::<false>,
+            super::super::truncated_element,
         );
     }
 
@@ -276,6 +278,7 @@ pub(crate) mod avx2 {
             },
             |l, rows, _| uniform_rows(l, rows),
             // Never called: the uniform has no fast test to fail.
+            |r, _, _| Some(super::super::uniform_from_bits(r)),
             |r, _, _| super::super::uniform_from_bits(r),
         );
     }
