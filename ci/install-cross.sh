@@ -28,13 +28,11 @@ apt_update() {
 # The libstd package (libstd-rust-web-X.Y) and the LLVM major it links against; resolved from
 # the archive so a point-release bump of rustc-web in Debian keeps working.
 resolve_versions() {
-    STD_PKG=$(apt-cache depends libstd-rust-web-dev 2>/dev/null \
+    # Always from a fresh package list: a stale one (as a new machine may have) names an
+    # older libstd than the rustc-web that `apt-get download` then fetches.
+    apt_update
+    STD_PKG=$(apt-cache depends libstd-rust-web-dev \
         | awk '/Depends: libstd-rust-web-[0-9]/{print $2; exit}')
-    if [ -z "$STD_PKG" ]; then
-        apt_update
-        STD_PKG=$(apt-cache depends libstd-rust-web-dev \
-            | awk '/Depends: libstd-rust-web-[0-9]/{print $2; exit}')
-    fi
     [ -n "$STD_PKG" ] || die "cannot resolve libstd-rust-web-* from libstd-rust-web-dev"
     LLVM_NN=$(apt-cache depends "$STD_PKG" | awk '/Depends: libllvm[0-9]+$/{sub("libllvm","",$2); print $2; exit}')
     [ -n "$LLVM_NN" ] || die "cannot resolve the libllvm version of $STD_PKG"

@@ -66,7 +66,10 @@ impl Element {
 }
 
 impl U32Source for Element {
-    #[inline(always)]
+    /// Out of line: only the rare slow paths read words this way (the vector kernels'
+    /// fix-up computes its first output itself), and SplitMix64's 64-bit multiplies are
+    /// long code on 32-bit targets, whose flash it would fill at every call site.
+    #[inline(never)]
     fn next_u32(&mut self) -> u32 {
         if let Some(h) = self.high.take() {
             return h;

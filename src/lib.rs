@@ -37,21 +37,44 @@
 //!   pieces — on other threads, cores or machines — with the bits of one call. There is no
 //!   thread pool inside; bring your own executor.
 //!
-//! # Determinism (stream contract, version 1)
+//! # Determinism (stream contract, version 2)
 //! A tensor's values are a pure function of (seed, stream id, element index, sampler) —
 //! not of the target, the SIMD width, how the calls are cut, or threads. Precisely:
-//! - Elements are grouped in chunks of [`sample::CHUNK`] = 1024. Within chunk `k`, element
-//!   `k*1024 + 8*j + l` is the `j`-th value that lane `l` of chunk `k` *accepts*. A lane that
-//!   rejects a draw draws again from its own generator, so lanes never influence each other.
+//! - Elements are grouped in chunks of [`sample::CHUNK`] = 1024, each of 128 rows of eight
+//!   lanes. Element `e = k*1024 + 8*j + l` is made from the `j`-th draw `r: u32` of lane `l`
+//!   of chunk `k`: every draw lands in exactly one element, and no element ever depends on
+//!   another's draw.
 //! - Lane `l` of chunk `k` is a xoshiro128++ generator (Blackman & Vigna) whose 128-bit
 //!   state is the SplitMix64 outputs number `2i+1` and `2i+2`, `i = 8k + l`, of the sequence
 //!   that starts at `base = mix64(seed + mix64(stream + 0x9E3779B97F4A7C15))`, as
 //!   little-endian `u32` words (`mix64` = SplitMix64's finaliser). [`Key::fold_in`] derives
 //!   stream ids by the same mixer.
-//! - A draw `r: u32` is read as numpy's float32 ziggurat reads it: layer `r & 0xff`, sign
-//!   bit 8, 23-bit magnitude `r >> 9`. The wedge and tail tests use `libm`'s `expf` and
-//!   `log1pf`; nothing that reaches an output uses a fused or target-dependent operation.
-//! - Uniform: `((r as i32) >> 8) as f32 * 2^-23`.
+//! - A draw `r` is read as numpy's float32 ziggurat reads it: layer `i = r & 0xff`, sign
+//!   bit 8, 23-bit magnitude `r >> 9`, `x = (r >> 9) * w[i]`. If it passes the fast test
+//!   (`r >> 9 < k[i]`), the element is `x` with that sign.
+//! - Otherwise the element is finished by its own **fix-up generator**: the SplitMix64
+//!   sequence with state `z = fix + e * 0xC2B2AE3D27D4EB4F`, `fix = mix64(base ^
+//!   0xBB67AE8584CAA73B)`, whose output `n = 1, 2, …` is `mix64(z + n * 0x9E3779B97F4A7C15)`,
+//!   read as `u32` words, low half first. The element's value is what the standard Ziggurat
+//!   (the scalar loop of [`sample::normal_from_rng`]) returns when its source yields `r`
+//!   first and then the fix-up generator's words: the wedge test of the same `x` (or
+//!   Marsaglia's tail, for layer 0) with the next word as its uniform, and, if the wedge
+//!   rejects, whole new samples drawn from the fix-up generator until one is accepted.
+//! - Why this is exact: the standard Ziggurat turns any stream of independent uniform
+//!   words into one exactly distributed value, and each element gets such a stream of its
+//!   own — one lane draw, used by no other element, then its private generator. Draws that
+//!   a rejection "wastes" are not reused, so rejections shift nothing. (Dropping a failed
+//!   `x` and drawing afresh *without* its wedge test would not be exact: the wedges carry
+//!   about 1% of the mass.)
+//! - The wedge and tail tests use `libm`'s `expf` and `log1pf`; nothing that reaches an
+//!   output uses a fused or target-dependent operation.
+//! - Uniform: `((r as i32) >> 8) as f32 * 2^-23` (unchanged from version 1).
+//!
+//! Version 1 (retired, never released) made element `8j + l` the `j`-th value lane `l`
+//! *accepted*, so every rejection shifted the rest of its lane, and a fill had to branch on
+//! the ~11% of vectors with a failing lane. In version 2 the fast pass over a chunk has no
+//! data-dependent branch, and a fill starting inside a chunk only steps the lanes to its
+//! first row.
 //!
 //! Golden vectors in `golden/v2.rs` pin the first values and a hash of the first million
 //! of each sampler; CI checks them on x86-64 (SSE2, v2, v3), aarch64, wasm32 and Cortex-M.

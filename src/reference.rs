@@ -1,9 +1,11 @@
 //! The scalar reference: the stream contract written plainly, lane by lane.
 //!
-//! Element `k*CHUNK + 8*j + l` of a key's stream is the `j`-th value that lane `l` of chunk
-//! `k` accepts, each lane being one xoshiro128++ generator run on its own. The functions here
-//! do exactly that, with no SIMD, and [`crate::sample`] is tested to give the same bits. They
-//! are public so that a device's output can be checked on a host (or the other way round).
+//! Element `k*CHUNK + 8*j + l` of a key's stream is made from the `j`-th draw of lane `l` of
+//! chunk `k` (each lane one xoshiro128++ generator run on its own), finished, if that draw
+//! fails the fast test, by the element's own fix-up generator (see the crate docs,
+//! "Determinism"). The functions here do exactly that, element by element, with no SIMD,
+//! and [`crate::sample`] is tested to give the same bits. They are public so that a
+//! device's output can be checked on a host (or the other way round).
 //!
 //! ```
 //! use glorot::{reference, sample, Key};

@@ -19,8 +19,8 @@
 //! # Ok::<(), glorot::Error>(())
 //! ```
 //!
-//! Starting at an arbitrary offset costs at most one chunk ([`CHUNK`] elements) of extra
-//! draws.
+//! Starting at an arbitrary offset costs at most one chunk's worth of lane steps (127 per
+//! lane), and no sampling work for the elements before it.
 
 use crate::fill::{fill_from_rng, fill_simd, Sampler};
 use crate::{Error, Key};

@@ -6,7 +6,7 @@
 use super::Sampler;
 use crate::chunk::{for_each_chunk, CHUNK, LANES};
 use crate::key::{fixup_base, lane_state, Key};
-use crate::lanes::{Lane, U32Source};
+use crate::lanes::{Element, Lane, U32Source};
 use crate::ziggurat;
 
 /// Fills `out` (already range-checked) with elements `offset ..` of the key's stream, lane
@@ -20,14 +20,32 @@ pub(crate) fn fill(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
     }
 }
 
-#[inline(never)]
 fn normal(key: Key, offset: u64, out: &mut [f32]) {
-    fill_lanes(key, offset, out, ziggurat::normal_element);
+    ziggurat_lanes(key, offset, out, &ziggurat::NORM, ziggurat::normal_rest);
 }
 
-#[inline(never)]
 fn truncated_normal(key: Key, offset: u64, out: &mut [f32]) {
-    fill_lanes(key, offset, out, ziggurat::truncated_element);
+    ziggurat_lanes(key, offset, out, &ziggurat::TRUNC, ziggurat::truncated_rest);
+}
+
+/// Both ziggurats share one copy of the loop (flash is what is scarce where this runs):
+/// the layer table is data, and the rare fix-up a call through `rest`.
+#[inline(never)]
+fn ziggurat_lanes(
+    key: Key,
+    offset: u64,
+    out: &mut [f32],
+    layers: &'static [ziggurat::Layer; 256],
+    rest: fn(u32, Element) -> f32,
+) {
+    fill_lanes(key, offset, out, |r, fix, e| {
+        let (x, ok) = ziggurat::fast(r, layers);
+        if ok {
+            x
+        } else {
+            rest(r, Element::new(fix, e))
+        }
+    });
 }
 
 #[inline(never)]

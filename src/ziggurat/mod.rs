@@ -60,7 +60,7 @@ pub(crate) fn with_sign(x: f32, r: u32) -> f32 {
 
 /// The fast path of both ziggurats: `(signed x, accepted?)`.
 #[inline(always)]
-fn fast(r: u32, layers: &[Layer; 256]) -> (f32, bool) {
+pub(crate) fn fast(r: u32, layers: &[Layer; 256]) -> (f32, bool) {
     let layer = layers[(r & 0xff) as usize];
     let mag = r >> 9;
     let x = mag as f32 * layer.w;
