@@ -21,29 +21,29 @@ pub(crate) fn fill(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
 }
 
 fn normal(key: Key, offset: u64, out: &mut [f32]) {
-    ziggurat_lanes(key, offset, out, &ziggurat::NORM, ziggurat::normal_rest);
+    ziggurat_lanes(key, offset, out, &ziggurat::NORM, ziggurat::normal_slow);
 }
 
 fn truncated_normal(key: Key, offset: u64, out: &mut [f32]) {
-    ziggurat_lanes(key, offset, out, &ziggurat::TRUNC, ziggurat::truncated_rest);
+    ziggurat_lanes(key, offset, out, &ziggurat::TRUNC, ziggurat::truncated_slow);
 }
 
 /// Both ziggurats share one copy of the loop (flash is what is scarce where this runs):
-/// the layer table is data, and the rare fix-up a call through `rest`.
+/// the layer table is data, and the rare fix-up a call through `slow`.
 #[inline(never)]
 fn ziggurat_lanes(
     key: Key,
     offset: u64,
     out: &mut [f32],
     layers: &'static [ziggurat::Layer; 256],
-    rest: fn(u32, Element) -> f32,
+    slow: fn(&mut Element, u32) -> Option<f32>,
 ) {
     fill_lanes(key, offset, out, |r, fix, e| {
         let (x, ok) = ziggurat::fast(r, layers);
         if ok {
             x
         } else {
-            rest(r, Element::new(fix, e))
+            ziggurat::rest(r, Element::new(fix, e), layers, slow)
         }
     });
 }

@@ -192,27 +192,41 @@ pub(crate) fn truncated_normal<S: U32Source>(src: &mut S) -> f32 {
     }
 }
 
-/// Stream version 2: the standard-normal value of an element whose lane draw `r` failed
-/// the fast test, from its fix-up generator `g`. This is the standard Ziggurat (the loop of
-/// [`normal`]) run on the source "`r`, then `g`'s words": the wedge test (or the tail, for
-/// layer 0) of the same `x`, and a whole new sample from `g` if it rejects.
+/// Stream version 2: the value of an element whose lane draw `r` failed the fast test of
+/// `layers`, from its fix-up generator `g`. This is the standard Ziggurat (the loop of
+/// [`normal`]) run on the source "`r`, then `g`'s words": `slow` (the wedge test, or the
+/// tail for the normal's layer 0) for the same `x`, and whole new samples from `g` while it
+/// rejects. One copy for both ziggurats (flash is scarce where the scalar fill runs).
 #[cold]
 #[inline(never)]
-pub(crate) fn normal_rest(r: u32, mut g: Element) -> f32 {
-    match normal_slow(&mut g, r) {
-        Some(x) => x,
-        None => normal(&mut g),
+pub(crate) fn rest(
+    mut r: u32,
+    mut g: Element,
+    layers: &'static [Layer; 256],
+    slow: fn(&mut Element, u32) -> Option<f32>,
+) -> f32 {
+    loop {
+        if let Some(x) = slow(&mut g, r) {
+            return x;
+        }
+        r = g.next_u32();
+        let (x, ok) = fast(r, layers);
+        if ok {
+            return x;
+        }
     }
 }
 
-/// [`normal_rest`] for the truncated ziggurat.
-#[cold]
-#[inline(never)]
-pub(crate) fn truncated_rest(r: u32, mut g: Element) -> f32 {
-    match truncated_slow(&mut g, r) {
-        Some(x) => x,
-        None => truncated_normal(&mut g),
-    }
+/// [`rest`] for the normal.
+#[inline(always)]
+pub(crate) fn normal_rest(r: u32, g: Element) -> f32 {
+    rest(r, g, &NORM, normal_slow::<Element>)
+}
+
+/// [`rest`] for the truncated normal.
+#[inline(always)]
+pub(crate) fn truncated_rest(r: u32, g: Element) -> f32 {
+    rest(r, g, &TRUNC, truncated_slow::<Element>)
 }
 
 /// Stream version 2, the contract for one element: the standard-normal value of element
