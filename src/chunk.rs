@@ -141,12 +141,10 @@ fn one_row<L>(
 /// element `8j + l` of `vals`) is finished from the draw bits it holds; `at` is the
 /// element index of `vals[0]`.
 ///
-/// The bitmap is first turned into a list of positions without a data-dependent branch
-/// (four positions written per 64-bit word whatever its count, the count added; a loop
-/// only for the rare word with more than four). The list is then worked off by `fix`,
-/// whose fix-ups are independent of each other, so that the processor overlaps them; the
-/// rare ones it declines are listed again and finished by `rest` (out of line, with
-/// calls to `libm`), after the loop, which thus has no call to keep registers across.
+/// The bitmap is turned into a list of positions without a data-dependent branch (four
+/// positions written per 64-bit word whatever its count, the count added; a loop only for
+/// the rare word with more than four), and the list is worked off by [`fix_list`] once it
+/// holds more than 64 (rare: about 15 elements of a chunk fail) and at the end.
 #[inline(always)]
 fn fix_rows(
     vals: &mut [f32],
@@ -156,11 +154,15 @@ fn fix_rows(
     fixb: u64,
     at: u64,
 ) {
-    // Room for every element plus the unused writes past the count.
-    let mut pos = [0u16; CHUNK as usize + 4];
+    // At most 64 listed before a word is added, which adds at most 64 (and writes 4).
+    let mut pos = [0u16; 2 * 64 + 4];
     let mut n = 0;
     let words = vals.len().div_ceil(64);
     for (q, word) in fails.as_chunks::<8>().0[..words].iter().enumerate() {
+        if n > 64 {
+            fix_list(vals, &mut pos[..n], fix, rest, fixb, at);
+            n = 0;
+        }
         let mut w = u64::from_le_bytes(*word);
         let count = w.count_ones() as usize;
         let q = 64 * q as u16;
@@ -175,8 +177,24 @@ fn fix_rows(
         }
         n += count;
     }
+    fix_list(vals, &mut pos[..n], fix, rest, fixb, at);
+}
+
+/// Finishes the elements at `pos` (indices into `vals`) by `fix`, whose fix-ups are
+/// independent of each other, so that the processor overlaps them; the rare ones it
+/// declines are listed again and finished by `rest` (out of line, with calls to `libm`)
+/// after the loop, which thus has no call to keep registers across.
+#[inline(always)]
+fn fix_list(
+    vals: &mut [f32],
+    pos: &mut [u16],
+    fix: &impl Fn(u32, u64, u64) -> Option<f32>,
+    rest: &impl Fn(u32, u64, u64) -> f32,
+    fixb: u64,
+    at: u64,
+) {
     let mut slow = 0;
-    for i in 0..n {
+    for i in 0..pos.len() {
         let p = pos[i];
         let Some(v) = vals.get_mut(usize::from(p)) else {
             continue;
