@@ -64,6 +64,10 @@ pub(crate) fn for_each_chunk(
 /// Closures rather than a trait, so that a kernel compiled for other target features
 /// (the run-time AVX2 kernels) can hand in closures that inherit them.
 #[inline(always)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the range and the kernel's five parts; a struct of five generic closures reads worse"
+)]
 pub(crate) fn fill_rows<L: Copy>(
     key: Key,
     offset: u64,
@@ -212,5 +216,85 @@ fn fix_list(
         if let Some(v) = vals.get_mut(usize::from(p)) {
             *v = rest(v.to_bits(), fixb, at + u64::from(p));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::mix64;
+    use std::vec;
+
+    /// A synthetic kernel on scalar lanes: lane `l`'s draws count up from `l << 16`, a draw
+    /// "fails" when `fail(r)`, and a failed draw `r` of element `e` becomes `fix_value(r, e)`
+    /// — through `fix` when `declined(r)` is false, through `rest` otherwise. The chunk loop
+    /// must give every element the value the contract (by element) says, whatever the
+    /// pattern: all failing (the list overflows and is flushed), none, or a random mix.
+    fn check_pattern(fail: fn(u32) -> bool, declined: fn(u32) -> bool) {
+        let value = |r: u32, fixb: u64, e: u64| -> f32 {
+            let ok = !fail(r);
+            if ok {
+                (r % 1000) as f32
+            } else {
+                (mix64(fixb ^ e ^ u64::from(r)) % 100_000) as f32 + 0.5
+            }
+        };
+        let key = Key::new(5);
+        let fixb = fixup_base(key.base());
+        for (offset, len) in [
+            (0u64, 3000usize),
+            (5, 1019),
+            (1023, 2),
+            (7, 9),
+            (2048 + 61, 700),
+        ] {
+            let mut out = vec![f32::NAN; len];
+            fill_rows(
+                key,
+                offset,
+                &mut out,
+                |_| [0u32; LANES],
+                |lanes| lanes.iter_mut().for_each(|c| *c += 1),
+                |lanes, rows, fails| {
+                    for (row, f) in rows.iter_mut().zip(fails) {
+                        for (l, x) in row.iter_mut().enumerate() {
+                            let r = ((l as u32) << 16) | lanes[l];
+                            lanes[l] += 1;
+                            let bad = fail(r);
+                            *x = if bad {
+                                f32::from_bits(r)
+                            } else {
+                                (r % 1000) as f32
+                            };
+                            *f |= u8::from(bad) << l;
+                        }
+                    }
+                },
+                |r, fixb, e| (!declined(r)).then(|| value(r, fixb, e)),
+                value,
+            );
+            for (i, x) in out.iter().enumerate() {
+                let e = offset + i as u64;
+                let (row, l) = ((e % CHUNK) as usize / LANES, e as usize % LANES);
+                let r = ((l as u32) << 16) | row as u32;
+                assert_eq!(
+                    x.to_bits(),
+                    value(r, fixb, e).to_bits(),
+                    "offset {offset} e {e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_element_gets_its_own_value_whatever_fails() {
+        check_pattern(|_| true, |_| false);
+        check_pattern(|_| true, |r| r.is_multiple_of(3));
+        check_pattern(|_| false, |_| true);
+        check_pattern(
+            |r| mix64(u64::from(r)).is_multiple_of(7),
+            |r| r.is_multiple_of(5),
+        );
+        check_pattern(|r| r & 0xff < 70, |_| false);
     }
 }

@@ -32,12 +32,18 @@ fn check(offset: u64, len: usize) -> Result<(), Error> {
 #[inline(always)]
 pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
     check(offset, out.len())?;
+    fill_checked(s, key, offset, out);
+    Ok(())
+}
+
+/// [`fill_simd`] for a range already checked.
+#[inline(always)]
+pub(crate) fn fill_checked(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
     if crate::chunk::SIMD {
         fill_vectors(s, key, offset, out);
     } else {
         lanes_scalar::fill(s, key, offset, out);
     }
-    Ok(())
 }
 
 /// The `f32x8` fill of one sampler (the range is already checked). On an x86-64 build

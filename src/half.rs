@@ -28,16 +28,16 @@
 //! infinity, as `from_f32` does; no standard initializer comes near it.
 //!
 //! Nothing is allocated and no `f32` buffer of the output's size is needed: values are made
-//! eight at a time (one 32-byte vector on the stack) and rounded as they are written.
+//! a block at a time in a buffer on the stack (one chunk, 4 KiB, where the fill is SIMD;
+//! 64 values where it runs lane by lane, on small devices) and rounded as they are written.
 //! Every function validates its arguments before the first write, so an `Err` leaves
 //! `out` untouched.
 
 use ::half::{bf16 as Bf16, f16 as F16};
 
-use crate::chunk::CHUNK;
-use crate::key::lane_state;
-use crate::lanes::Lanes8;
-use crate::{ziggurat, Error, Fans, Initializer, Key, Sampling};
+use crate::chunk::{CHUNK, SIMD};
+use crate::fill::{fill_checked, Sampler};
+use crate::{Error, Fans, Initializer, Key, Sampling};
 
 pub use ::half::{bf16, f16};
 
@@ -74,7 +74,7 @@ impl HalfFloat for Bf16 {
 /// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
 pub fn normal<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), Error> {
     check(offset, out.len())?;
-    walk(key, offset, out, ziggurat::simd::normal, |_| {});
+    walk(key, offset, out, Sampler::Normal, |_| {});
     Ok(())
 }
 
@@ -85,7 +85,7 @@ pub fn normal<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), 
 /// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
 pub fn truncated_normal<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), Error> {
     check(offset, out.len())?;
-    walk(key, offset, out, ziggurat::simd::truncated_normal, |_| {});
+    walk(key, offset, out, Sampler::TruncatedNormal, |_| {});
     Ok(())
 }
 
@@ -96,7 +96,7 @@ pub fn truncated_normal<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> R
 /// [`Error::RangeOverflow`] if `offset + out.len()` overflows `u64`; `out` is untouched.
 pub fn uniform<H: HalfFloat>(key: Key, offset: u64, out: &mut [H]) -> Result<(), Error> {
     check(offset, out.len())?;
-    walk(key, offset, out, ziggurat::simd::uniform, |_| {});
+    walk(key, offset, out, Sampler::Uniform, |_| {});
     Ok(())
 }
 
@@ -147,24 +147,24 @@ fn check(offset: u64, len: usize) -> Result<(), Error> {
 fn fill_sampling<H: HalfFloat>(s: &Sampling, key: Key, offset: u64, out: &mut [H]) {
     match *s {
         Sampling::Normal { mean, stddev } => {
-            walk(key, offset, out, ziggurat::simd::normal, |v| {
+            walk(key, offset, out, Sampler::Normal, |v| {
                 affine(v, stddev, mean)
             });
         }
         Sampling::TruncatedNormal { mean, stddev } => {
-            walk(key, offset, out, ziggurat::simd::truncated_normal, |v| {
+            walk(key, offset, out, Sampler::TruncatedNormal, |v| {
                 affine(v, stddev, mean)
             });
         }
         Sampling::Uniform { limit } => {
-            walk(key, offset, out, ziggurat::simd::uniform, |v| {
+            walk(key, offset, out, Sampler::Uniform, |v| {
                 affine(v, limit, 0.0)
             });
         }
         Sampling::UniformRange { minval, maxval } => {
             let width = maxval - minval;
             let below = maxval.next_down();
-            walk(key, offset, out, ziggurat::simd::uniform, |v| {
+            walk(key, offset, out, Sampler::Uniform, |v| {
                 for x in v.iter_mut() {
                     let y = minval + width * ((*x + 1.0) * 0.5);
                     *x = if y < maxval { y } else { below };
@@ -189,48 +189,46 @@ fn affine(v: &mut [f32; 8], s: f32, m: f32) {
     }
 }
 
-/// Writes elements `offset .. offset + out.len()` of `key`'s stream of `kernel`, each
-/// vector of eight values passed through `map` and rounded. Chunk by chunk, as the `f32`
-/// fill does: the chunk's lanes are seeded, the vectors before the range are drawn and
-/// dropped (a lane's `j`-th value depends on its earlier rejections), and the rest are kept
-/// — so the lanes' state is carried from one vector to the next and only one vector of
-/// `f32`s is ever held.
+/// Values made per block: a whole chunk where the fill is SIMD (so each chunk's lanes are
+/// seeded once, as in the `f32` fill), 64 where it runs lane by lane (small stacks).
+const BLOCK: usize = if SIMD { CHUNK as usize } else { 64 };
+
+/// Writes elements `offset .. offset + out.len()` of `key`'s stream of sampler `s`, each
+/// vector of eight values passed through `map` and rounded: block by block (aligned to
+/// [`BLOCK`]), each block filled by the `f32` fill into a buffer on the stack.
 #[inline(always)]
 fn walk<H: HalfFloat>(
     key: Key,
     offset: u64,
     out: &mut [H],
-    kernel: impl Fn(Lanes8, &mut [f32; 8]) -> Lanes8,
+    s: Sampler,
     map: impl Fn(&mut [f32; 8]),
 ) {
-    let base = key.base();
+    let mut buf = [0.0f32; BLOCK];
     let mut pos = offset;
     let mut rest = out;
-    let mut v = [0.0f32; 8];
     while !rest.is_empty() {
-        let chunk = pos / CHUNK;
-        let lo = (pos % CHUNK) as usize;
-        let take = rest.len().min(CHUNK as usize - lo);
-        let (part, tail) = rest.split_at_mut(take);
-        let mut lanes =
-            Lanes8::from_states(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
-        for _ in 0..lo / 8 {
-            lanes = kernel(lanes, &mut v);
-        }
-        let mut skip = lo % 8;
-        let mut dst = part;
-        while !dst.is_empty() {
-            lanes = kernel(lanes, &mut v);
-            map(&mut v);
-            let n = dst.len().min(8 - skip);
-            let (head, more) = dst.split_at_mut(n);
-            for (d, x) in head.iter_mut().zip(&v[skip..skip + n]) {
+        let n = rest.len().min(BLOCK - (pos % BLOCK as u64) as usize);
+        let (part, tail) = rest.split_at_mut(n);
+        let vals = &mut buf[..n];
+        fill_checked(s, key, pos, vals);
+        let (groups, last) = vals.as_chunks_mut::<8>();
+        let (dst, dst_last) = part.split_at_mut(groups.len() * 8);
+        for (v, d) in groups.iter_mut().zip(dst.chunks_exact_mut(8)) {
+            map(v);
+            for (d, x) in d.iter_mut().zip(v.iter()) {
                 *d = H::from_f32(*x);
             }
-            dst = more;
-            skip = 0;
         }
-        pos += take as u64;
+        if !last.is_empty() {
+            let mut v = [0.0f32; 8];
+            v[..last.len()].copy_from_slice(last);
+            map(&mut v);
+            for (d, x) in dst_last.iter_mut().zip(v) {
+                *d = H::from_f32(x);
+            }
+        }
+        pos += n as u64;
         rest = tail;
     }
 }
