@@ -190,8 +190,8 @@ pub(crate) mod avx2 {
     }
 
     /// `simd::ziggurat_rows` on `__m256i` lanes: the same operations, with a `blendv`
-    /// for the select.
-    #[inline]
+    /// for the select. Out of line, as that one.
+    #[inline(never)]
     #[target_feature(enable = "avx2")]
     fn ziggurat_rows(
         lanes: &mut Lanes,
@@ -215,7 +215,7 @@ pub(crate) mod avx2 {
     }
 
     /// `simd::uniform_rows` on `__m256i` lanes.
-    #[inline]
+    #[inline(never)]
     #[target_feature(enable = "avx2")]
     fn uniform_rows(lanes: &mut Lanes, rows: &mut [[f32; LANES]]) {
         let mut g = *lanes;
