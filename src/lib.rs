@@ -101,14 +101,16 @@
 //! code, bit for bit.
 //!
 //! # Performance
-//! Measured on one core of a shared 2-core AMD Zen 3 machine (the README has the tables and
-//! the command that reproduces them): `sample::uniform` fills at ~2.8–3.1 G values/s;
-//! `sample::normal` and `sample::truncated_normal` at 0.5–0.8 G/s, 2.2–3.7×
-//! `rand_distr::StandardNormal`. The fast path is about fifty vector instructions per
-//! eight values, eight of them 8-byte table loads; the ~11% of vectors in which a lane
-//! fails it are finished lane by lane, with the wedge test decided by two lines around the
-//! curve so that `libm::expf` runs only between them (same decisions, exhaustively
-//! tested).
+//! Measured on one core of a shared 2-core AMD Zen 3 machine (`docs/PERFORMANCE.md` has
+//! the tables and the commands that reproduce them): `sample::normal` fills at about
+//! 1.5 G values/s (0.64–0.68 ns per value) and `sample::truncated_normal` 5% faster,
+//! 3.4–4× `rand_distr::StandardNormal` and 0.43–0.47× our own `sample::uniform`, in the
+//! default `x86-64` build (AVX2 chosen at run time) and in `x86-64-v3` builds alike. A
+//! chunk is made in two passes: a branch-free fast pass (about ten cycles per row of
+//! eight: one xoshiro128++ step, eight 8-byte table loads, the fast test, a blend and a
+//! store), then the ~15 of its 1024 elements whose draw failed the fast test, from a
+//! packed list, each finished on its own with its wedge test decided by two lines around
+//! the curve (`libm::expf` only between them; same decisions, exhaustively tested).
 //!
 //! # References
 //! - X. Glorot, Y. Bengio, *Understanding the difficulty of training deep feedforward
