@@ -64,8 +64,8 @@ fn fill_vectors(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
 /// [`fill_vectors`] on `wide`'s `f32x8`, as compiled for the build's target features.
 pub(crate) fn fill_wide(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
     match s {
-        Sampler::Normal => wide_normal(key, offset, out),
-        Sampler::TruncatedNormal => wide_truncated(key, offset, out),
+        Sampler::Normal => wide_ziggurat::<true>(key, offset, out),
+        Sampler::TruncatedNormal => wide_ziggurat::<false>(key, offset, out),
         Sampler::Uniform => wide_uniform(key, offset, out),
     }
 }
@@ -73,8 +73,14 @@ pub(crate) fn fill_wide(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
 // One function per sampler, out of line: each hot loop is compiled on its own, so that
 // code around it cannot change its inlining or register allocation.
 
+/// The normal (`NORMAL`) or the truncated normal on `wide`'s vectors.
 #[inline(never)]
-fn wide_normal(key: Key, offset: u64, out: &mut [f32]) {
+fn wide_ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
+    let (layers, rest): (_, fn(u32, u64, u64) -> f32) = if NORMAL {
+        (&NORM, ziggurat::normal_element)
+    } else {
+        (&TRUNC, ziggurat::truncated_element)
+    };
     fill_rows(
         key,
         offset,
@@ -83,25 +89,9 @@ fn wide_normal(key: Key, offset: u64, out: &mut [f32]) {
         |l| {
             l.next();
         },
-        |l, rows, fails| simd::ziggurat_rows(l, &NORM, rows, fails),
-        simd::fix::<true>,
-        ziggurat::normal_element,
-    );
-}
-
-#[inline(never)]
-fn wide_truncated(key: Key, offset: u64, out: &mut [f32]) {
-    fill_rows(
-        key,
-        offset,
-        out,
-        Lanes8::from_states,
-        |l| {
-            l.next();
-        },
-        |l, rows, fails| simd::ziggurat_rows(l, &TRUNC, rows, fails),
-        simd::fix::<false>,
-        ziggurat::truncated_element,
+        |l, rows, fails| simd::ziggurat_rows(l, layers, rows, fails),
+        simd::fix::<NORMAL>,
+        rest,
     );
 }
 

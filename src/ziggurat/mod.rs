@@ -217,39 +217,35 @@ pub(crate) fn rest(
     }
 }
 
-/// [`rest`] for the normal.
+/// Stream version 2, the contract for one element: the value of element `e` whose lane
+/// draw is `r`, for the key whose fix-up base is `fix` — `x` if the draw passes the fast
+/// test of `layers`, else [`rest`] from the element's fix-up generator.
 #[inline(always)]
-pub(crate) fn normal_rest(r: u32, g: Element) -> f32 {
-    rest(r, g, &NORM, normal_slow::<Element>)
+fn element(
+    r: u32,
+    fix: u64,
+    e: u64,
+    layers: &'static [Layer; 256],
+    slow: fn(&mut Element, u32) -> Option<f32>,
+) -> f32 {
+    let (x, ok) = fast(r, layers);
+    if ok {
+        x
+    } else {
+        rest(r, Element::new(fix, e), layers, slow)
+    }
 }
 
-/// [`rest`] for the truncated normal.
-#[inline(always)]
-pub(crate) fn truncated_rest(r: u32, g: Element) -> f32 {
-    rest(r, g, &TRUNC, truncated_slow::<Element>)
-}
-
-/// Stream version 2, the contract for one element: the standard-normal value of element
-/// `e` whose lane draw is `r`, for the key whose fix-up base is `fix`.
+/// [`element`] for the normal.
 #[inline(always)]
 pub(crate) fn normal_element(r: u32, fix: u64, e: u64) -> f32 {
-    let (x, ok) = fast(r, &NORM);
-    if ok {
-        x
-    } else {
-        normal_rest(r, Element::new(fix, e))
-    }
+    element(r, fix, e, &NORM, normal_slow::<Element>)
 }
 
-/// [`normal_element`] for the truncated ziggurat.
+/// [`element`] for the truncated normal.
 #[inline(always)]
 pub(crate) fn truncated_element(r: u32, fix: u64, e: u64) -> f32 {
-    let (x, ok) = fast(r, &TRUNC);
-    if ok {
-        x
-    } else {
-        truncated_rest(r, Element::new(fix, e))
-    }
+    element(r, fix, e, &TRUNC, truncated_slow::<Element>)
 }
 
 /// One uniform value on `[-1, 1)`: the draw as `i32`, arithmetic shift by 8, times 2^-23

@@ -231,9 +231,15 @@ pub(crate) mod avx2 {
 
     // One function per sampler, as `fill_wide`'s. The closures inherit AVX2 from them.
 
+    /// The normal (`NORMAL`) or the truncated normal, as `fill::wide_ziggurat`.
     #[inline(never)]
     #[target_feature(enable = "avx2")]
-    fn normal(key: Key, offset: u64, out: &mut [f32]) {
+    fn ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
+        let (layers, rest): (_, fn(u32, u64, u64) -> f32) = if NORMAL {
+            (&NORM, super::super::normal_element)
+        } else {
+            (&TRUNC, super::super::truncated_element)
+        };
         fill_rows(
             key,
             offset,
@@ -242,26 +248,9 @@ pub(crate) mod avx2 {
             |l| {
                 l.next();
             },
-            |l, rows, fails| ziggurat_rows(l, &NORM, rows, fails),
-            simd::fix::<true>,
-            super::super::normal_element,
-        );
-    }
-
-    #[inline(never)]
-    #[target_feature(enable = "avx2")]
-    fn truncated(key: Key, offset: u64, out: &mut [f32]) {
-        fill_rows(
-            key,
-            offset,
-            out,
-            |st| Lanes::from_states(st),
-            |l| {
-                l.next();
-            },
-            |l, rows, fails| ziggurat_rows(l, &TRUNC, rows, fails),
-            simd::fix::<false>,
-            super::super::truncated_element,
+            |l, rows, fails| ziggurat_rows(l, layers, rows, fails),
+            simd::fix::<NORMAL>,
+            rest,
         );
     }
 
@@ -289,8 +278,8 @@ pub(crate) mod avx2 {
         // SAFETY: the caller checked `available()`, so the CPU and OS run AVX2 code.
         unsafe {
             match s {
-                Sampler::Normal => normal(key, offset, out),
-                Sampler::TruncatedNormal => truncated(key, offset, out),
+                Sampler::Normal => ziggurat::<true>(key, offset, out),
+                Sampler::TruncatedNormal => ziggurat::<false>(key, offset, out),
                 Sampler::Uniform => uniform(key, offset, out),
             }
         }
