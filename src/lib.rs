@@ -136,6 +136,7 @@ mod key;
 mod lanes;
 pub mod reference;
 pub mod sample;
+pub mod seeded;
 mod ziggurat;
 
 pub use error::Error;
