@@ -56,7 +56,10 @@ fn calibrate(n: u32) -> u64 {
 
 /// Runs the test set with `hidden` computing the hidden layer; prints the result line and
 /// returns (ticks in `hidden`, ticks per whole inference) summed over the test set.
-fn run(name: &str, mut hidden: impl FnMut(&[f32; INPUTS], &mut [f32; HIDDEN]) -> bool) -> (u64, u64) {
+fn run(
+    name: &str,
+    mut hidden: impl FnMut(&[f32; INPUTS], &mut [f32; HIDDEN]) -> bool,
+) -> (u64, u64) {
     let (mut correct, mut total, mut fnv) = (0usize, 0usize, model::Fnv::new());
     let (mut t_hidden, mut t_all) = (0u64, 0u64);
     let mut h = [0.0f32; HIDDEN];
@@ -78,7 +81,13 @@ fn run(name: &str, mut hidden: impl FnMut(&[f32; INPUTS], &mut [f32; HIDDEN]) ->
         correct += usize::from(model::argmax(&logits) == r[RECORD - 1] as usize);
         total += 1;
     }
-    hprintln!("{}: test correct {}/{} logits fnv1a {:016x}", name, correct, total, fnv.0);
+    hprintln!(
+        "{}: test correct {}/{} logits fnv1a {:016x}",
+        name,
+        correct,
+        total,
+        fnv.0
+    );
     (t_hidden, t_all)
 }
 
