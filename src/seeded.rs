@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use glorot::{seeded::Dense, GlorotUniform, Initializer, Fans, Key};
-//! let layer = Dense::new(&GlorotUniform, 4, 3, Key::new(7))?;
+//! let layer = Dense::new(GlorotUniform, 4, 3, Key::new(7))?;
 //! let x = [1.0f32, -0.5, 0.25, 2.0];
 //! let mut y = [0.0f32; 3];
 //! let mut scratch = [0.0f32; 5]; // any non-empty size gives the same bits
@@ -30,60 +30,44 @@
 //! # Ok::<(), glorot::Error>(())
 //! ```
 
-use crate::{Error, Fans, Initializer, Key, Sampling};
+#[cfg(doc)]
+use crate::Sampling;
+use crate::{Error, Fans, Initializer, Key};
 
 /// A dense layer `y = xᵀW` whose `(inputs, outputs)` kernel `W` (Keras layout: `W[i][o]` is
-/// element `i * outputs + o` of the fill) is drawn from a [`Sampling`] and a [`Key`], and
-/// regenerated at every [`forward`](Dense::forward) call instead of being stored.
+/// element `i * outputs + o` of the fill) is what the initializer `I` fills for fans
+/// `(inputs, outputs)` from a [`Key`], regenerated at every [`forward`](Dense::forward)
+/// call instead of being stored.
 ///
-/// The layer itself is a few words: the sampling, the two sizes and the key.
+/// The layer itself is a few words: the initializer, the two sizes and the key. It is
+/// generic over the initializer so that firmware links only that initializer's sampler
+/// (the same code as its [`Initializer::fill`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Dense {
-    sampling: Sampling,
+pub struct Dense<I> {
+    init: I,
     inputs: usize,
     outputs: usize,
     key: Key,
 }
 
-impl Dense {
+impl<I: Initializer> Dense<I> {
     /// The layer whose kernel is what `init` fills for the `(inputs, outputs)` shape in
     /// Keras layout (fans `(inputs, outputs)`) from `key`.
     ///
     /// # Errors
-    /// [`Error::ShapeOverflow`] if `inputs * outputs` does not fit in a `u64` or `usize`;
-    /// those of [`Initializer::sampling`] and [`Sampling::validate`].
-    pub fn new<I: Initializer + ?Sized>(
-        init: &I,
-        inputs: usize,
-        outputs: usize,
-        key: Key,
-    ) -> Result<Dense, Error> {
-        let sampling = init.sampling(Fans::new(inputs as u64, outputs as u64))?;
-        Dense::from_sampling(sampling, inputs, outputs, key)
-    }
-
-    /// The layer whose kernel is `sampling`'s fill of `inputs * outputs` elements from
-    /// `key`.
-    ///
-    /// # Errors
-    /// [`Error::ShapeOverflow`] if `inputs * outputs` does not fit in a `u64` or `usize`;
-    /// those of [`Sampling::validate`].
-    pub fn from_sampling(
-        sampling: Sampling,
-        inputs: usize,
-        outputs: usize,
-        key: Key,
-    ) -> Result<Dense, Error> {
-        sampling.validate()?;
-        match inputs.checked_mul(outputs).map(u64::try_from) {
-            Some(Ok(_)) => Ok(Dense {
-                sampling,
-                inputs,
-                outputs,
-                key,
-            }),
-            _ => Err(Error::ShapeOverflow),
+    /// [`Error::ShapeOverflow`] if `inputs * outputs` does not fit in a `usize`;
+    /// those of [`Initializer::sampling`] and [`Sampling::validate`] for these fans.
+    pub fn new(init: I, inputs: usize, outputs: usize, key: Key) -> Result<Dense<I>, Error> {
+        if inputs.checked_mul(outputs).is_none() {
+            return Err(Error::ShapeOverflow);
         }
+        init.sampling(fans(inputs, outputs))?.validate()?;
+        Ok(Dense {
+            init,
+            inputs,
+            outputs,
+            key,
+        })
     }
 
     /// The number of inputs (`x.len()`, the kernel's rows).
@@ -96,9 +80,9 @@ impl Dense {
         self.outputs
     }
 
-    /// The distribution the kernel is drawn from.
-    pub const fn sampling(&self) -> Sampling {
-        self.sampling
+    /// The initializer the kernel is drawn from.
+    pub const fn init(&self) -> &I {
+        &self.init
     }
 
     /// The key the kernel is drawn from.
@@ -145,8 +129,10 @@ impl Dense {
         while pos < total {
             let take = scratch.len().min(total - pos);
             let slab = &mut scratch[..take];
-            // Cannot fail: the sampling was validated and `pos + take <= total` fits in u64.
-            self.sampling.fill_valid(self.key, pos as u64, slab)?;
+            // Cannot fail: the constructor checked the initializer for these fans, and
+            // `pos + take <= total` fits in a u64.
+            let f = fans(self.inputs, self.outputs);
+            self.init.fill(f, self.key, pos as u64, slab)?;
             let mut rest: &[f32] = slab;
             while !rest.is_empty() {
                 let n = rest.len().min(self.outputs - o);
@@ -168,16 +154,21 @@ impl Dense {
     }
 }
 
+/// The fans of an `(inputs, outputs)` kernel (`usize` always fits in a `u64`).
+fn fans(inputs: usize, outputs: usize) -> Fans {
+    Fans::new(inputs as u64, outputs as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{GlorotNormal, HeUniform, RandomNormal, TruncatedNormal};
+    use crate::{GlorotNormal, HeUniform, RandomNormal, RandomUniform, TruncatedNormal};
     use std::vec;
     use std::vec::Vec;
 
     /// The plain matrix-vector product over the materialised kernel, in the documented
     /// order.
-    fn matvec(init: &dyn Initializer, n_in: usize, n_out: usize, key: Key, x: &[f32]) -> Vec<f32> {
+    fn matvec(init: &impl Initializer, n_in: usize, n_out: usize, key: Key, x: &[f32]) -> Vec<f32> {
         let mut w = vec![0.0f32; n_in * n_out];
         init.fill(Fans::new(n_in as u64, n_out as u64), key, 0, &mut w)
             .unwrap();
@@ -194,65 +185,68 @@ mod tests {
         v.iter().map(|x| x.to_bits()).collect()
     }
 
-    #[test]
-    fn every_scratch_size_gives_the_matvec_bits() {
-        let inits: [&dyn Initializer; 4] = [
-            &GlorotNormal,
-            &HeUniform,
-            &TruncatedNormal {
-                mean: 0.0,
-                stddev: 0.5,
-            },
-            &RandomNormal {
-                mean: 0.25,
-                stddev: 2.0,
-            },
-        ];
-        // Shapes that cross stream chunks (1024 elements) in and out of row boundaries.
+    /// Every scratch size gives the matvec's bits, for shapes that cross stream chunks
+    /// (1024 elements) in and out of row boundaries.
+    fn check<I: Initializer + Copy>(init: I, stream: u64) {
         for (n_in, n_out) in [(1, 1), (3, 7), (64, 40), (17, 130), (9, 1031)] {
             let x: Vec<f32> = (0..n_in)
                 .map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.3)
                 .collect();
-            for (k, init) in inits.iter().enumerate() {
-                let key = Key::with_stream(11, k as u64);
-                let want = bits(&matvec(*init, n_in, n_out, key, &x));
-                let layer = Dense::new(*init, n_in, n_out, key).unwrap();
-                let total = n_in * n_out;
-                for s in [
-                    1,
-                    2,
-                    7,
-                    8,
-                    n_out,
-                    n_out + 1,
-                    2 * n_out,
-                    1000,
-                    1024,
-                    1025,
-                    total,
-                    total + 3,
-                ] {
-                    let mut y = vec![f32::NAN; n_out];
-                    let mut scratch = vec![0.0f32; s];
-                    layer.forward(&x, &mut y, &mut scratch).unwrap();
-                    assert_eq!(bits(&y), want, "{n_in}x{n_out} init {k} scratch {s}");
-                }
+            let key = Key::with_stream(11, stream);
+            let want = bits(&matvec(&init, n_in, n_out, key, &x));
+            let layer = Dense::new(init, n_in, n_out, key).unwrap();
+            let total = n_in * n_out;
+            let sizes = [
+                1,
+                2,
+                7,
+                8,
+                n_out,
+                n_out + 1,
+                2 * n_out,
+                1000,
+                1024,
+                1025,
+                total,
+                total + 3,
+            ];
+            for s in sizes {
+                let mut y = vec![f32::NAN; n_out];
+                let mut scratch = vec![0.0f32; s];
+                layer.forward(&x, &mut y, &mut scratch).unwrap();
+                assert_eq!(bits(&y), want, "{n_in}x{n_out} stream {stream} scratch {s}");
             }
         }
     }
 
     #[test]
+    fn every_scratch_size_gives_the_matvec_bits() {
+        check(GlorotNormal, 0);
+        check(HeUniform, 1);
+        check(
+            TruncatedNormal {
+                mean: 0.0,
+                stddev: 0.5,
+            },
+            2,
+        );
+        check(
+            RandomNormal {
+                mean: 0.25,
+                stddev: 2.0,
+            },
+            3,
+        );
+    }
+
+    #[test]
     fn accessors_and_empty_layers() {
         let key = Key::new(3);
-        let layer = Dense::new(&GlorotNormal, 5, 2, key).unwrap();
+        let layer = Dense::new(GlorotNormal, 5, 2, key).unwrap();
         assert_eq!((layer.inputs(), layer.outputs(), layer.key()), (5, 2, key));
-        assert_eq!(
-            Some(layer.sampling()),
-            GlorotNormal.sampling(Fans::new(5, 2)).ok()
-        );
+        assert_eq!(*layer.init(), GlorotNormal);
         // No inputs: y is all +0.0.
-        let s = Sampling::Uniform { limit: 1.0 };
-        let empty = Dense::from_sampling(s, 0, 3, key).unwrap();
+        let empty = Dense::new(RandomUniform::default(), 0, 3, key).unwrap();
         let mut y = [f32::NAN; 3];
         empty.forward(&[], &mut y, &mut [0.0]).unwrap();
         assert_eq!(bits(&y), [0u32; 3]);

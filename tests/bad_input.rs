@@ -520,7 +520,7 @@ fn uniform_initializers_validate_in_sampling_too() {
 #[test]
 fn seeded_dense_rejects_bad_sizes() {
     use glorot::seeded::Dense;
-    let layer = Dense::new(&GlorotNormal, 4, 3, Key::new(1)).unwrap();
+    let layer = Dense::new(GlorotNormal, 4, 3, Key::new(1)).unwrap();
     let x = [1.0f32; 4];
     let mut scratch = sentinel(8);
     rejects(
@@ -557,13 +557,19 @@ fn seeded_dense_rejects_bad_sizes() {
     );
     rejects(3, Error::EmptyScratch, |y| layer.forward(&x, y, &mut []));
     assert!(untouched(&scratch), "scratch was written");
-    // Construction: a product of sizes that overflows, and an invalid sampling.
+    // Construction: a product of sizes that overflows, and invalid initializers.
     assert_eq!(
-        Dense::new(&GlorotNormal, usize::MAX, 2, Key::new(1)),
+        Dense::new(GlorotNormal, usize::MAX, 2, Key::new(1)),
         Err(Error::ShapeOverflow)
     );
+    let zero = RandomUniform {
+        minval: 1.0,
+        maxval: 1.0,
+    };
     assert_eq!(
-        Dense::from_sampling(Sampling::Uniform { limit: 0.0 }, 2, 2, Key::new(1)),
+        Dense::new(zero, 2, 2, Key::new(1)),
         Err(Error::InvalidParameter)
     );
+    let torch = XavierNormal { gain: 1.0 };
+    assert_eq!(Dense::new(torch, 0, 0, Key::new(1)), Err(Error::ZeroFan));
 }

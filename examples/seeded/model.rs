@@ -24,8 +24,8 @@ pub const CLASSES: usize = 10;
 pub const READOUT_ROWS: usize = HIDDEN + 1;
 
 /// The seeded hidden layer: a (65, 512) GlorotNormal kernel drawn from `seed`.
-pub fn layer(seed: u64) -> Result<Dense, Error> {
-    Dense::new(&GlorotNormal, INPUTS, HIDDEN, Key::new(seed))
+pub fn layer(seed: u64) -> Result<Dense<GlorotNormal>, Error> {
+    Dense::new(GlorotNormal, INPUTS, HIDDEN, Key::new(seed))
 }
 
 /// The hidden layer's input for a sample's pixels: `p / 16` (exact) and a trailing 1.
@@ -48,7 +48,7 @@ pub fn relu(h: &mut [f32]) {
 
 /// Hidden activations with the kernel regenerated into `scratch` (the seeded layer).
 pub fn hidden_seeded(
-    layer: &Dense,
+    layer: &Dense<GlorotNormal>,
     x: &[f32; INPUTS],
     h: &mut [f32; HIDDEN],
     scratch: &mut [f32],
