@@ -143,6 +143,7 @@ fn source(readout: &[u32]) -> String {
     s.push_str(&format!(
         "/// The readout's `f32` bits, {READOUT_ROWS} rows (hidden units, then the bias) of {CLASSES}.\n"
     ));
+    s.push_str("#[rustfmt::skip]\n");
     s.push_str(&format!(
         "pub static READOUT: [u32; {}] = [\n",
         readout.len()
