@@ -42,7 +42,7 @@ fn cholesky_solve(a: &mut [f64], n: usize, b: &mut [f64], m: usize) -> Result<()
         for k in 0..j {
             d -= a[j * n + k] * a[j * n + k];
         }
-        if !(d > 0.0) {
+        if d.is_nan() || d <= 0.0 {
             return Err("ridge system is not positive definite".into());
         }
         let d = d.sqrt();

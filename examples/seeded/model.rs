@@ -37,12 +37,11 @@ pub fn input(pixels: &[u8]) -> [f32; INPUTS] {
     x
 }
 
-/// ReLU in place.
+/// ReLU in place (`-0.0` and NaN become `+0.0`; not `f32::max`, whose sign of zero is
+/// unspecified).
 pub fn relu(h: &mut [f32]) {
     for v in h {
-        if !(*v > 0.0) {
-            *v = 0.0;
-        }
+        *v = if *v > 0.0 { *v } else { 0.0 };
     }
 }
 
