@@ -31,7 +31,7 @@ fi
 
 # ---- firmware on Cortex-M4F ---------------------------------------------------------------
 t0=$(now)
-export RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CROSS_DIR/seeded"
+export RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CROSS_DIR/seeded-dense"
 : >"$LOG_DIR/seeded-build.log"
 qemu() { # qemu ELF: runs it on mps2-an386 with instruction counting
     timeout 600 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic -monitor none \
