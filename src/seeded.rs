@@ -106,6 +106,11 @@ impl<I: Initializer> Dense<I> {
     /// - [`Error::InputMismatch`] if `x.len() != inputs`;
     /// - [`Error::LengthMismatch`] if `y.len() != outputs`;
     /// - [`Error::EmptyScratch`] if `scratch` is empty.
+    ///
+    /// The fills themselves cannot fail: [`Dense::new`] checked the initializer's
+    /// parameters for these fans. (A user's [`Initializer`] whose `fill` fails although its
+    /// `sampling` succeeded — none of this crate's — would return that error with `y`
+    /// partly written.)
     pub fn forward(&self, x: &[f32], y: &mut [f32], scratch: &mut [f32]) -> Result<(), Error> {
         if x.len() != self.inputs {
             return Err(Error::InputMismatch {
@@ -123,8 +128,9 @@ impl<I: Initializer> Dense<I> {
             return Err(Error::EmptyScratch);
         }
         y.fill(0.0);
-        let total = self.inputs * self.outputs; // checked by the constructor
-                                                // (i, o): the kernel position of scratch[0]; `pos` its element index.
+        // The product was checked by the constructor. (i, o): the kernel position of the
+        // slab's first element; `pos`: its element index.
+        let total = self.inputs * self.outputs;
         let (mut i, mut o, mut pos) = (0usize, 0usize, 0usize);
         while pos < total {
             let take = scratch.len().min(total - pos);
