@@ -8,6 +8,16 @@
 #   cargo run --release --example seeded -- --write examples/seeded/readout.rs
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+# Tools: the cross toolchain and qemu-system-arm (the project's idempotent installer), and
+# arm-none-eabi-size.
+run_logged seeded-install bash "$REPO/ci/install-cross.sh"
+if ! command -v arm-none-eabi-size >/dev/null; then
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+    run_logged seeded-install $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive run_logged seeded-install \
+        $SUDO apt-get install -y -q --no-install-recommends binutils-arm-none-eabi
+fi
 need_toolchain
 export CARGO_TERM_COLOR=never
 T=thumbv7em-none-eabihf
