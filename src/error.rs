@@ -52,6 +52,16 @@ pub enum Error {
         /// The tensor's element count.
         len: u64,
     },
+    /// A seeded layer's input does not have the layer's number of inputs
+    /// ([`seeded::Dense::forward`](crate::seeded::Dense::forward)).
+    InputMismatch {
+        /// The layer's number of inputs.
+        expected: u64,
+        /// `x.len()`.
+        actual: usize,
+    },
+    /// A seeded layer was given an empty scratch buffer to regenerate its weights into.
+    EmptyScratch,
 }
 
 impl fmt::Display for Error {
@@ -83,6 +93,11 @@ impl fmt::Display for Error {
             Error::SliceOutOfTensor { len } => {
                 write!(f, "the slice is not inside the tensor of {len} elements")
             }
+            Error::InputMismatch { expected, actual } => write!(
+                f,
+                "input has {actual} elements but the layer has {expected} inputs"
+            ),
+            Error::EmptyScratch => f.write_str("the scratch buffer is empty"),
         }
     }
 }

@@ -29,6 +29,9 @@
 //!   GlorotNormal.fill_shape(&[3, 3, 16, 32], Layout::Keras, Key::new(42), &mut kernel)?;
 //!   # Ok::<(), glorot::Error>(())
 //!   ```
+//! - [`seeded`]: a dense layer whose kernel is regenerated from its key at every call
+//!   instead of being stored (`docs/SEEDED.md`: a classifier that runs bit-identically on a
+//!   Cortex-M4F).
 //! - [`sample`]: standard normal, standard normal truncated to `[-2, 2]`, and uniform on
 //!   `[-1, 1)`, each an `f32x8` kernel (via [`wide`](https://docs.rs/wide)) over eight
 //!   xoshiro128++ lanes; [`reference`](mod@reference): their scalar twins, bit for bit equal.
@@ -138,6 +141,7 @@ mod key;
 mod lanes;
 pub mod reference;
 pub mod sample;
+pub mod seeded;
 mod ziggurat;
 
 pub use error::Error;
@@ -153,6 +157,11 @@ pub use key::Key;
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The seeded layer's page (`docs/SEEDED.md`), its example run as a doc test.
+#[doc = include_str!("../docs/SEEDED.md")]
+#[cfg(doctest)]
+pub struct SeededDoctests;
 
 /// The guide's examples, run as doc tests.
 #[doc = include_str!("../docs/GUIDE.md")]

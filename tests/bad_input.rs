@@ -514,3 +514,62 @@ fn uniform_initializers_validate_in_sampling_too() {
         x.fill(Fans::new(3, 4), Key::new(1), 0, o)
     });
 }
+
+/// `seeded::Dense::forward`: every size mismatch is an error, and neither `y` nor the
+/// scratch is written.
+#[test]
+fn seeded_dense_rejects_bad_sizes() {
+    use glorot::seeded::Dense;
+    let layer = Dense::new(GlorotNormal, 4, 3, Key::new(1)).unwrap();
+    let x = [1.0f32; 4];
+    let mut scratch = sentinel(8);
+    rejects(
+        3,
+        Error::InputMismatch {
+            expected: 4,
+            actual: 5,
+        },
+        |y| layer.forward(&[1.0; 5], y, &mut scratch),
+    );
+    rejects(
+        3,
+        Error::InputMismatch {
+            expected: 4,
+            actual: 0,
+        },
+        |y| layer.forward(&[], y, &mut scratch),
+    );
+    rejects(
+        2,
+        Error::LengthMismatch {
+            expected: 3,
+            actual: 2,
+        },
+        |y| layer.forward(&x, y, &mut scratch),
+    );
+    rejects(
+        4,
+        Error::LengthMismatch {
+            expected: 3,
+            actual: 4,
+        },
+        |y| layer.forward(&x, y, &mut scratch),
+    );
+    rejects(3, Error::EmptyScratch, |y| layer.forward(&x, y, &mut []));
+    assert!(untouched(&scratch), "scratch was written");
+    // Construction: a product of sizes that overflows, and invalid initializers.
+    assert_eq!(
+        Dense::new(GlorotNormal, usize::MAX, 2, Key::new(1)),
+        Err(Error::ShapeOverflow)
+    );
+    let zero = RandomUniform {
+        minval: 1.0,
+        maxval: 1.0,
+    };
+    assert_eq!(
+        Dense::new(zero, 2, 2, Key::new(1)),
+        Err(Error::InvalidParameter)
+    );
+    let torch = XavierNormal { gain: 1.0 };
+    assert_eq!(Dense::new(torch, 0, 0, Key::new(1)), Err(Error::ZeroFan));
+}

@@ -66,6 +66,14 @@
 // The element range is not inside the tensor (not reachable through this ABI).
 #define GLOROT_ERR_SLICE_OUT_OF_TENSOR 12
 
+// `glorot_seeded_dense_forward`: `x` does not have the layer's `n_in` elements (not
+// reachable through this ABI, where `n_in` is the length of `x`; kept so that every library
+// error has its code).
+#define GLOROT_ERR_INPUT_MISMATCH 13
+
+// `glorot_seeded_dense_forward`: `scratch_len` is 0.
+#define GLOROT_ERR_EMPTY_SCRATCH 14
+
 // An error of a newer `glorot` that this ABI does not know yet.
 #define GLOROT_ERR_UNKNOWN 255
 
@@ -385,6 +393,36 @@ int glorot_init_kaiming_uniform(uint64_t seed,
                                 uint64_t fan_out,
                                 int mode_code,
                                 double gain);
+
+// A seeded dense layer (`glorot::seeded::Dense`): `y = xᵀW` for the `(n_in, n_out)`
+// Keras-layout kernel `W` that `glorot_init_variance_scaling(seed, stream, 0, W, n_in *
+// n_out, n_in, n_out, scale, mode, distribution)` would fill, without storing `W`: it is
+// regenerated into `scratch` (any `scratch_len >= 1`; 1024 is a good size), and the result
+// does not depend on `scratch_len`. Each `y[o]` starts at `+0.0` and adds `x[i] *
+// W[i][o]` for `i = 0, 1, …` in order, a plain `float` multiply then add (no FMA).
+// Glorot normal is `scale = 1, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL`.
+//
+// Errors (nothing written to `y` or `scratch`): `GLOROT_ERR_NULL_POINTER` (`x`, `y` or
+// `scratch` NULL with a non-zero length), `GLOROT_ERR_INVALID_ARGUMENT` (unknown code,
+// misaligned buffer, `x`/`y`/`scratch` overlapping), `GLOROT_ERR_EMPTY_SCRATCH`,
+// `GLOROT_ERR_SHAPE_OVERFLOW` (`n_in * n_out` overflows), and those of
+// `glorot_init_variance_scaling`'s parameters.
+//
+// # Safety
+// `x` must point to `n_in` readable `float`s, `y` to `n_out` and `scratch` to
+// `scratch_len` writable `float`s (each may be NULL when its length is 0); `y` and
+// `scratch` must not be read or written by anything else during the call.
+int glorot_seeded_dense_forward(uint64_t seed,
+                                uint64_t stream,
+                                double scale,
+                                int mode_code,
+                                int distribution_code,
+                                const float *x,
+                                size_t n_in,
+                                float *y,
+                                size_t n_out,
+                                float *scratch,
+                                size_t scratch_len);
 
 #ifdef __cplusplus
 }  // extern "C"

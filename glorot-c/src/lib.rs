@@ -59,6 +59,12 @@ pub const GLOROT_ERR_SCALE_OUT_OF_RANGE: c_int = 10;
 pub const GLOROT_ERR_LENGTH_MISMATCH: c_int = 11;
 /// The element range is not inside the tensor (not reachable through this ABI).
 pub const GLOROT_ERR_SLICE_OUT_OF_TENSOR: c_int = 12;
+/// `glorot_seeded_dense_forward`: `x` does not have the layer's `n_in` elements (not
+/// reachable through this ABI, where `n_in` is the length of `x`; kept so that every library
+/// error has its code).
+pub const GLOROT_ERR_INPUT_MISMATCH: c_int = 13;
+/// `glorot_seeded_dense_forward`: `scratch_len` is 0.
+pub const GLOROT_ERR_EMPTY_SCRATCH: c_int = 14;
 /// An error of a newer `glorot` that this ABI does not know yet.
 pub const GLOROT_ERR_UNKNOWN: c_int = 255;
 
@@ -113,6 +119,8 @@ fn code(e: Error) -> c_int {
         Error::ScaleOutOfRange => GLOROT_ERR_SCALE_OUT_OF_RANGE,
         Error::LengthMismatch { .. } => GLOROT_ERR_LENGTH_MISMATCH,
         Error::SliceOutOfTensor { .. } => GLOROT_ERR_SLICE_OUT_OF_TENSOR,
+        Error::InputMismatch { .. } => GLOROT_ERR_INPUT_MISMATCH,
+        Error::EmptyScratch => GLOROT_ERR_EMPTY_SCRATCH,
         _ => GLOROT_ERR_UNKNOWN,
     }
 }
@@ -247,6 +255,8 @@ pub extern "C" fn glorot_strerror(code: c_int) -> *const c_char {
         GLOROT_ERR_SCALE_OUT_OF_RANGE => c"the standard deviation or limit is 0 or overflows float",
         GLOROT_ERR_LENGTH_MISMATCH => c"the output length is not the shape's element count",
         GLOROT_ERR_SLICE_OUT_OF_TENSOR => c"the element range is not inside the tensor",
+        GLOROT_ERR_INPUT_MISMATCH => c"the input length is not the layer's number of inputs",
+        GLOROT_ERR_EMPTY_SCRATCH => c"the scratch buffer is empty",
         _ => c"unknown error code",
     };
     s.as_ptr()
@@ -774,3 +784,64 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 
 #[cfg(test)]
 mod tests;
+
+/// A seeded dense layer (`glorot::seeded::Dense`): `y = xᵀW` for the `(n_in, n_out)`
+/// Keras-layout kernel `W` that `glorot_init_variance_scaling(seed, stream, 0, W, n_in *
+/// n_out, n_in, n_out, scale, mode, distribution)` would fill, without storing `W`: it is
+/// regenerated into `scratch` (any `scratch_len >= 1`; 1024 is a good size), and the result
+/// does not depend on `scratch_len`. Each `y[o]` starts at `+0.0` and adds `x[i] *
+/// W[i][o]` for `i = 0, 1, …` in order, a plain `float` multiply then add (no FMA).
+/// Glorot normal is `scale = 1, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL`.
+///
+/// Errors (nothing written to `y` or `scratch`): `GLOROT_ERR_NULL_POINTER` (`x`, `y` or
+/// `scratch` NULL with a non-zero length), `GLOROT_ERR_INVALID_ARGUMENT` (unknown code,
+/// misaligned buffer, `x`/`y`/`scratch` overlapping), `GLOROT_ERR_EMPTY_SCRATCH`,
+/// `GLOROT_ERR_SHAPE_OVERFLOW` (`n_in * n_out` overflows), and those of
+/// `glorot_init_variance_scaling`'s parameters.
+///
+/// # Safety
+/// `x` must point to `n_in` readable `float`s, `y` to `n_out` and `scratch` to
+/// `scratch_len` writable `float`s (each may be NULL when its length is 0); `y` and
+/// `scratch` must not be read or written by anything else during the call.
+#[no_mangle]
+#[allow(clippy::too_many_arguments, reason = "the C signature")]
+pub unsafe extern "C" fn glorot_seeded_dense_forward(
+    seed: u64,
+    stream: u64,
+    scale: f64,
+    mode_code: c_int,
+    distribution_code: c_int,
+    x: *const f32,
+    n_in: usize,
+    y: *mut f32,
+    n_out: usize,
+    scratch: *mut f32,
+    scratch_len: usize,
+) -> c_int {
+    let run = || -> Result<(), c_int> {
+        let m = mode(mode_code)?;
+        let d = distribution(distribution_code)?;
+        let init = VarianceScaling::new(scale, m, d).map_err(code)?;
+        let layer = glorot::seeded::Dense::new(init, n_in, n_out, Key::with_stream(seed, stream))
+            .map_err(code)?;
+        let (xs, ys, ss) = (x as usize, y as usize, scratch as usize);
+        let overlap = |a: usize, an: usize, b: usize, bn: usize| {
+            an != 0 && bn != 0 && a < b.wrapping_add(bn * 4) && b < a.wrapping_add(an * 4)
+        };
+        if overlap(xs, n_in, ys, n_out)
+            || overlap(xs, n_in, ss, scratch_len)
+            || overlap(ys, n_out, ss, scratch_len)
+        {
+            return Err(GLOROT_ERR_INVALID_ARGUMENT);
+        }
+        // SAFETY: the caller guarantees `n_in` readable floats at `x`; `out_slice` checks
+        // NULL, alignment and length, and only reads through the slice below.
+        let x = unsafe { out_slice(x.cast_mut(), n_in) }?;
+        // SAFETY: the caller guarantees `n_out` writable, unaliased floats at `y`.
+        let y = unsafe { out_slice(y, n_out) }?;
+        // SAFETY: the caller guarantees `scratch_len` writable, unaliased floats.
+        let s = unsafe { out_slice(scratch, scratch_len) }?;
+        layer.forward(x, y, s).map_err(code)
+    };
+    status(run())
+}

@@ -172,6 +172,11 @@ fn every_library_error_has_its_own_code() {
             actual: 2,
         },
         Error::SliceOutOfTensor { len: 3 },
+        Error::InputMismatch {
+            expected: 1,
+            actual: 2,
+        },
+        Error::EmptyScratch,
     ];
     let mut codes: vec::Vec<c_int> = errors.iter().map(|&e| code(e)).collect();
     assert!(!codes.contains(&GLOROT_OK) && !codes.contains(&GLOROT_ERR_UNKNOWN));
@@ -185,4 +190,60 @@ fn every_library_error_has_its_own_code() {
         let s = unsafe { core::ffi::CStr::from_ptr(glorot_strerror(c)) };
         assert_ne!(s.to_bytes(), b"unknown error code", "code {c}");
     }
+}
+
+#[test]
+fn seeded_dense_forward_matches_the_library() {
+    use glorot::seeded::Dense;
+    let (n_in, n_out) = (37usize, 53usize);
+    let x: vec::Vec<f32> = (0..n_in).map(|i| i as f32 * 0.125 - 2.0).collect();
+    let init = VarianceScaling::new(2.0, FanMode::FanIn, Distribution::Uniform).unwrap();
+    let layer = Dense::new(init, n_in, n_out, Key::with_stream(5, 6)).unwrap();
+    let mut want = vec![0.0f32; n_out];
+    layer.forward(&x, &mut want, &mut [0.0; 64]).unwrap();
+    for scratch_len in [1usize, 100, 5000] {
+        let mut y = vec![f32::NAN; n_out];
+        let mut s = vec![0.0f32; scratch_len];
+        // SAFETY: valid, disjoint buffers of the stated lengths.
+        let rc = unsafe {
+            glorot_seeded_dense_forward(
+                5,
+                6,
+                2.0,
+                GLOROT_FAN_IN,
+                GLOROT_DIST_UNIFORM,
+                x.as_ptr(),
+                n_in,
+                y.as_mut_ptr(),
+                n_out,
+                s.as_mut_ptr(),
+                scratch_len,
+            )
+        };
+        assert_eq!(rc, GLOROT_OK);
+        assert_eq!(
+            y.iter().map(|v| v.to_bits()).collect::<vec::Vec<_>>(),
+            want.iter().map(|v| v.to_bits()).collect::<vec::Vec<_>>()
+        );
+    }
+    // Errors leave y untouched.
+    let mut y = vec![f32::NAN; n_out];
+    // SAFETY: as above; the scratch is empty.
+    let rc = unsafe {
+        glorot_seeded_dense_forward(
+            5,
+            6,
+            2.0,
+            GLOROT_FAN_IN,
+            GLOROT_DIST_UNIFORM,
+            x.as_ptr(),
+            n_in,
+            y.as_mut_ptr(),
+            n_out,
+            core::ptr::null_mut(),
+            0,
+        )
+    };
+    assert_eq!(rc, GLOROT_ERR_EMPTY_SCRATCH);
+    assert!(y.iter().all(|v| v.is_nan()));
 }

@@ -256,11 +256,62 @@ static void errors(void) {
     CHECK_EQ("strerror(unknown)", strcmp(glorot_strerror(12345), "unknown error code"), 0);
 }
 
+/* The seeded dense layer: y = x^T W over the kernel glorot_init_variance_scaling fills,
+ * recomputed here as a plain matvec (rows in order, multiply then add), for several scratch
+ * sizes; then its error codes, with y left untouched. */
+#define SD_IN 23
+#define SD_OUT 97
+static float sd_w[SD_IN * SD_OUT], sd_scratch[2048];
+
+static void seeded_dense(void) {
+    float x[SD_IN], want[SD_OUT], y[SD_OUT];
+    for (int i = 0; i < SD_IN; i++) x[i] = (float)(i % 7) * 0.25f - 0.75f;
+    CHECK_EQ("seeded: kernel rc",
+             glorot_init_variance_scaling(3, 4, 0, sd_w, SD_IN * SD_OUT, SD_IN, SD_OUT, 1.0,
+                                          GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL), 0);
+    for (int o = 0; o < SD_OUT; o++) {
+        float acc = 0.0f;
+        for (int i = 0; i < SD_IN; i++) acc += x[i] * sd_w[i * SD_OUT + o];
+        want[o] = acc;
+    }
+    const size_t sizes[] = {1, 5, SD_OUT, 1000, 1024, 2048};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        memset(y, 0xff, sizeof y);
+        CHECK_EQ("seeded: forward rc",
+                 glorot_seeded_dense_forward(3, 4, 1.0, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL,
+                                             x, SD_IN, y, SD_OUT, sd_scratch, sizes[k]), 0);
+        int same = 1;
+        for (int o = 0; o < SD_OUT; o++) same &= bits(y[o]) == bits(want[o]);
+        CHECK_EQ("seeded: forward = matvec over the stored kernel, bit for bit", same, 1);
+    }
+    memset(y, 0xff, sizeof y);
+    CHECK_EQ("seeded: empty scratch",
+             glorot_seeded_dense_forward(3, 4, 1.0, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL,
+                                         x, SD_IN, y, SD_OUT, sd_scratch, 0),
+             GLOROT_ERR_EMPTY_SCRATCH);
+    CHECK_EQ("seeded: NULL x",
+             glorot_seeded_dense_forward(3, 4, 1.0, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL,
+                                         NULL, SD_IN, y, SD_OUT, sd_scratch, 64),
+             GLOROT_ERR_NULL_POINTER);
+    CHECK_EQ("seeded: bad scale",
+             glorot_seeded_dense_forward(3, 4, -1.0, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL,
+                                         x, SD_IN, y, SD_OUT, sd_scratch, 64),
+             GLOROT_ERR_INVALID_SCALE);
+    CHECK_EQ("seeded: overlapping y and scratch",
+             glorot_seeded_dense_forward(3, 4, 1.0, GLOROT_FAN_AVG, GLOROT_DIST_TRUNCATED_NORMAL,
+                                         x, SD_IN, y, SD_OUT, y + 1, 8),
+             GLOROT_ERR_INVALID_ARGUMENT);
+    int untouched = 1;
+    for (int o = 0; o < SD_OUT; o++) untouched &= bits(y[o]) == 0xffffffffu;
+    CHECK_EQ("seeded: errors leave y untouched", untouched, 1);
+}
+
 int main(void) {
     golden_vectors();
     split_invariance();
     initializers();
     errors();
+    seeded_dense();
     printf("test.c: %u passed, %u failed\n", passed, failed);
     return failed != 0;
 }

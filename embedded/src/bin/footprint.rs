@@ -124,7 +124,8 @@ fn main() -> ! {
         feature = "fp-normal",
         feature = "fp-truncated",
         feature = "fp-uniform",
-        feature = "fp-glorot"
+        feature = "fp-glorot",
+        feature = "fp-seeded"
     )))]
     p.run(b"no call", &mut || {
         core::hint::black_box(&mut buf[..]);
@@ -148,6 +149,20 @@ fn main() -> ! {
         glorot::GlorotNormal
             .fill(fans, key, 0, &mut buf[..])
             .is_ok()
+    });
+
+    // A seeded 16 → 64 GlorotNormal layer (1024 weights, regenerated into `buf`): its
+    // instructions per value are per weight, the multiply-add included.
+    #[cfg(feature = "fp-seeded")]
+    p.run(b"seeded::Dense(16,64)", &mut || {
+        let (n_in, n_out) = core::hint::black_box((16usize, 64usize));
+        let x = core::hint::black_box([0.5f32; 16]);
+        let mut y = [0.0f32; 64];
+        let ok = glorot::seeded::Dense::new(glorot::GlorotNormal, n_in, n_out, key)
+            .and_then(|layer| layer.forward(&x, &mut y, &mut buf[..]))
+            .is_ok();
+        core::hint::black_box(&y);
+        ok
     });
 
     // The buffer is used in every variant, so it is not counted as the library's.

@@ -1,0 +1,199 @@
+//! The seeded-layer demo's host side: a random-feature classifier on scikit-learn's 8×8
+//! digits. The hidden layer (65 → 512, ReLU) is a [`glorot::seeded::Dense`] whose weights
+//! come from [`SEED`]; only the readout (513 × 10) is fitted, by ridge regression (an `f64`
+//! Cholesky solve), on `train.bin` (1400 samples). Prints the test accuracy (on `test.bin`,
+//! 397 samples) and an FNV-1a hash of all test logits, for the seeded layer and for the same
+//! model with its hidden weights stored (materialised once): the Cortex-M4F firmware
+//! (`embedded/src/bin/seeded.rs`) prints the same lines, and `ci/seeded.sh` compares them.
+//!
+//! ```text
+//! cargo run --release --example seeded                      # fit and evaluate
+//! cargo run --release --example seeded -- --write examples/seeded/readout.rs
+//! ```
+//! `--write` exports the readout and the seed as Rust source (the firmware includes it);
+//! CI regenerates it and fails if the committed file differs.
+
+mod model;
+
+use glorot::{Fans, GlorotNormal, Initializer, Key};
+use model::{CLASSES, HIDDEN, INPUTS, READOUT_ROWS, RECORD};
+
+/// The hidden layer's seed.
+const SEED: u64 = 2026;
+/// Ridge penalty on the readout weights (not on the bias row).
+const LAMBDA: f64 = 1e-2;
+/// Scratch for the regenerated kernel: one stream chunk, as in the firmware.
+const SCRATCH: usize = 1024;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn samples(bytes: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
+    bytes
+        .chunks_exact(RECORD)
+        .map(|r| (&r[..RECORD - 1], r[RECORD - 1] as usize))
+}
+
+/// Solves `a x = b` in place for symmetric positive definite `a` (`n × n`, row-major) and
+/// `m` right-hand sides (`b` is `n × m`, row-major): Cholesky `a = L Lᵀ`, then two
+/// triangular solves. `a` is overwritten by `L`.
+fn cholesky_solve(a: &mut [f64], n: usize, b: &mut [f64], m: usize) -> Result<()> {
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if d.is_nan() || d <= 0.0 {
+            return Err("ridge system is not positive definite".into());
+        }
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+    for c in 0..m {
+        for i in 0..n {
+            let mut s = b[i * m + c];
+            for k in 0..i {
+                s -= a[i * n + k] * b[k * m + c];
+            }
+            b[i * m + c] = s / a[i * n + i];
+        }
+        for i in (0..n).rev() {
+            let mut s = b[i * m + c];
+            for k in i + 1..n {
+                s -= a[k * n + i] * b[k * m + c];
+            }
+            b[i * m + c] = s / a[i * n + i];
+        }
+    }
+    Ok(())
+}
+
+/// Fits the readout: minimises `‖[H 1] R − Y‖² + λ‖R without its bias row‖²` with `Y` the
+/// one-hot labels; returns `R`'s `f32` bits, row-major (`READOUT_ROWS × CLASSES`).
+fn fit(train: &[u8]) -> Result<Vec<u32>> {
+    let layer = model::layer(SEED)?;
+    let n = READOUT_ROWS;
+    let mut a = vec![0.0f64; n * n];
+    let mut b = vec![0.0f64; n * CLASSES];
+    let mut scratch = vec![0.0f32; SCRATCH];
+    let mut h = [0.0f32; HIDDEN];
+    let mut f = vec![0.0f64; n];
+    for (pixels, label) in samples(train) {
+        model::hidden_seeded(&layer, &model::input(pixels), &mut h, &mut scratch)?;
+        for (fj, &hj) in f.iter_mut().zip(&h) {
+            *fj = hj as f64;
+        }
+        f[HIDDEN] = 1.0;
+        for i in 0..n {
+            if f[i] == 0.0 {
+                continue;
+            }
+            for j in 0..=i {
+                a[i * n + j] += f[i] * f[j];
+            }
+            b[i * CLASSES + label] += f[i];
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            a[j * n + i] = a[i * n + j];
+        }
+        if i < HIDDEN {
+            a[i * n + i] += LAMBDA;
+        }
+    }
+    cholesky_solve(&mut a, n, &mut b, CLASSES)?;
+    Ok(b.iter().map(|&v| (v as f32).to_bits()).collect())
+}
+
+/// Correct predictions and the logits' hash over `data`, with the hidden layer computed by
+/// `hidden`.
+fn evaluate(
+    data: &[u8],
+    readout: &[u32],
+    mut hidden: impl FnMut(&[f32; INPUTS], &mut [f32; HIDDEN]) -> Result<()>,
+) -> Result<(usize, usize, u64)> {
+    let (mut correct, mut total, mut fnv) = (0, 0, model::Fnv::new());
+    let mut h = [0.0f32; HIDDEN];
+    let mut logits = [0.0f32; CLASSES];
+    for (pixels, label) in samples(data) {
+        hidden(&model::input(pixels), &mut h)?;
+        model::logits(&h, readout, &mut logits);
+        fnv.logits(&logits);
+        correct += usize::from(model::argmax(&logits) == label);
+        total += 1;
+    }
+    Ok((correct, total, fnv.0))
+}
+
+/// The generated source the firmware includes.
+fn source(readout: &[u32]) -> String {
+    let mut s = String::new();
+    s.push_str("// @generated by `cargo run --release --example seeded -- --write examples/seeded/readout.rs`\n");
+    s.push_str("// (examples/seeded/main.rs): the readout fitted on train.bin for the hidden layer of SEED.\n");
+    s.push_str("// Do not edit; ci/seeded.sh regenerates it and fails if this file differs.\n\n");
+    s.push_str("/// The hidden layer's seed (`glorot::Key::new(SEED)`).\n");
+    s.push_str(&format!("pub const SEED: u64 = {SEED};\n\n"));
+    s.push_str(&format!(
+        "/// The readout's `f32` bits, {READOUT_ROWS} rows (hidden units, then the bias) of {CLASSES}.\n"
+    ));
+    s.push_str("#[rustfmt::skip]\n");
+    s.push_str(&format!(
+        "pub static READOUT: [u32; {}] = [\n",
+        readout.len()
+    ));
+    for row in readout.chunks(CLASSES) {
+        let words: Vec<String> = row.iter().map(|w| format!("0x{w:08x}")).collect();
+        s.push_str(&format!("    {},\n", words.join(", ")));
+    }
+    s.push_str("];\n");
+    s
+}
+
+fn main() -> Result<()> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seeded");
+    let train = std::fs::read(dir.join("train.bin"))?;
+    let test = std::fs::read(dir.join("test.bin"))?;
+    let readout = fit(&train)?;
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => {}
+        [flag, path] if flag == "--write" => std::fs::write(path, source(&readout))?,
+        _ => return Err("usage: seeded [--write PATH]".into()),
+    }
+
+    let layer = model::layer(SEED)?;
+    let mut scratch = vec![0.0f32; SCRATCH];
+    let seeded = |data: &[u8]| {
+        evaluate(data, &readout, |x, h| {
+            Ok(model::hidden_seeded(&layer, x, h, &mut scratch)?)
+        })
+    };
+    let mut seeded = seeded;
+    let (c, t, hash) = seeded(&test)?;
+    println!("seeded: test correct {c}/{t} logits fnv1a {hash:016x}");
+
+    // The same model with its hidden weights stored: the kernel materialised once.
+    let mut w = vec![0.0f32; INPUTS * HIDDEN];
+    GlorotNormal.fill(
+        Fans::new(INPUTS as u64, HIDDEN as u64),
+        Key::new(SEED),
+        0,
+        &mut w,
+    )?;
+    let (c, t, hash) = evaluate(&test, &readout, |x, h| {
+        model::hidden_stored(&w, x, h);
+        Ok(())
+    })?;
+    println!("stored: test correct {c}/{t} logits fnv1a {hash:016x}");
+    let (c, t, _) = seeded(&train)?;
+    println!("seeded: train correct {c}/{t}");
+    Ok(())
+}
