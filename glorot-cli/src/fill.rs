@@ -76,6 +76,7 @@ impl Init {
 }
 
 /// `--mode`: which fan the variance is scaled by.
+#[allow(clippy::enum_variant_names)] // the names are the values: fan_in, fan_out, ...
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum Mode {
