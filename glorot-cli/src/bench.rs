@@ -13,12 +13,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use clap::Args;
-use glorot::{
-    sample, FanMode, Fans, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Initializer,
-    KaimingNormal, KaimingUniform, Key, LecunNormal, LecunUniform, RandomNormal, RandomUniform,
-    TruncatedNormal, VarianceScaling, XavierNormal, XavierUniform,
-};
+use clap::ValueEnum;
+use glorot::{sample, Fans, Key};
 use rand::SeedableRng;
+
+use crate::fill::{initializer, Init, Params};
 use rand_distr::{Distribution as _, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -107,13 +106,13 @@ impl Kind {
 type FillFn = Box<dyn Fn(&mut [f32], u64, &mut Xoshiro256PlusPlus) + Sync>;
 
 struct Case {
-    name: &'static str,
+    name: String,
     kind: Kind,
     fill: FillFn,
 }
 
 const RAND_DISTR: &str = "rand_distr StandardNormal";
-const UNIFORM: &str = "uniform";
+const UNIFORM: &str = "sample::uniform";
 const FILL_ONE: &str = "fill(1.0)";
 
 /// `rand_distr`'s `StandardNormal` (`f32`, Xoshiro256PlusPlus), called as a user calls it.
@@ -126,43 +125,23 @@ fn rand_distr_normal(rng: &mut Xoshiro256PlusPlus, out: &mut [f32]) {
 
 fn cases() -> Vec<Case> {
     let key = Key::new(42);
-    let sampler = |name, f: fn(Key, u64, &mut [f32]) -> Result<(), glorot::Error>| Case {
-        name,
+    let sampler = |name: &str, f: fn(Key, u64, &mut [f32]) -> Result<(), glorot::Error>| Case {
+        name: name.to_string(),
         kind: Kind::Sampler,
         fill: Box::new(move |out, offset, _| f(key, offset, out).expect("in range")),
     };
     let mut cases = vec![
-        sampler("normal", sample::normal),
-        sampler("truncated_normal", sample::truncated_normal),
+        sampler("sample::normal", sample::normal),
+        sampler("sample::truncated_normal", sample::truncated_normal),
         sampler(UNIFORM, sample::uniform),
     ];
-    // Every initializer at its defaults, for a Dense(100 -> 64) kernel's fans.
+    // Every initializer of `glorot --init`, at its defaults, for a Dense(100 -> 64)
+    // kernel's fans.
     let fans = Fans::new(100, 64);
-    let inits: [(&'static str, Box<dyn Initializer + Sync>); 14] = [
-        ("GlorotNormal", Box::new(GlorotNormal)),
-        ("GlorotUniform", Box::new(GlorotUniform)),
-        ("HeNormal", Box::new(HeNormal)),
-        ("HeUniform", Box::new(HeUniform)),
-        ("LecunNormal", Box::new(LecunNormal)),
-        ("LecunUniform", Box::new(LecunUniform)),
-        ("XavierNormal", Box::new(XavierNormal::default())),
-        ("XavierUniform", Box::new(XavierUniform::default())),
-        ("KaimingNormal", Box::new(KaimingNormal::default())),
-        ("KaimingUniform", Box::new(KaimingUniform::default())),
-        ("RandomNormal", Box::new(RandomNormal::default())),
-        ("TruncatedNormal", Box::new(TruncatedNormal::default())),
-        ("RandomUniform", Box::new(RandomUniform::default())),
-        (
-            "VarianceScaling(2, fan_avg, uniform)",
-            Box::new(
-                VarianceScaling::new(2.0, FanMode::FanAvg, glorot::Distribution::Uniform)
-                    .expect("valid scale"),
-            ),
-        ),
-    ];
-    for (name, init) in inits {
+    for &which in Init::value_variants() {
+        let init = initializer(which, &Params::default()).expect("the defaults are valid");
         cases.push(Case {
-            name,
+            name: which.name(),
             kind: Kind::Initializer,
             fill: Box::new(move |out, offset, _| {
                 init.fill(fans, key, offset, out).expect("valid fill")
@@ -170,12 +149,12 @@ fn cases() -> Vec<Case> {
         });
     }
     cases.push(Case {
-        name: RAND_DISTR,
+        name: RAND_DISTR.to_string(),
         kind: Kind::Reference,
         fill: Box::new(|out, _, rng| rand_distr_normal(rng, out)),
     });
     cases.push(Case {
-        name: FILL_ONE,
+        name: FILL_ONE.to_string(),
         kind: Kind::Reference,
         fill: Box::new(|out, _, _| out.fill(black_box(1.0))),
     });
@@ -217,9 +196,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// One cell of the results.
-struct Row {
+struct Row<'a> {
     size: usize,
-    name: &'static str,
+    name: &'a str,
     kind: Kind,
     ns_per_value: f64,
     vs_rand_distr: f64,
@@ -227,14 +206,14 @@ struct Row {
     vs_fill_one: f64,
 }
 
-impl Row {
+impl Row<'_> {
     fn m_values_per_s(&self) -> f64 {
         1e3 / self.ns_per_value
     }
 }
 
 /// Times every case at one size: warm-up, then interleaved repetitions.
-fn measure(p: &Plan, cases: &[Case], size: usize) -> (usize, Vec<Row>) {
+fn measure<'a>(p: &Plan, cases: &'a [Case], size: usize) -> (usize, Vec<Row<'a>>) {
     let mut buf = vec![0.0f32; size];
     let iters = p.min_values.div_ceil(size).max(1);
     for case in cases {
@@ -270,7 +249,7 @@ fn measure(p: &Plan, cases: &[Case], size: usize) -> (usize, Vec<Row>) {
         .enumerate()
         .map(|(i, case)| Row {
             size,
-            name: case.name,
+            name: &case.name,
             kind: case.kind,
             ns_per_value: median(ns[i].clone()),
             vs_rand_distr: ratio(rd, i),
@@ -408,7 +387,7 @@ mod tests {
     #[test]
     fn threads_fill_the_same_bits() {
         let cases = cases();
-        let normal = cases.iter().find(|c| c.name == "normal").unwrap();
+        let normal = cases.iter().find(|c| c.name == "sample::normal").unwrap();
         let mut one = vec![0.0f32; 1001];
         let mut three = vec![0.0f32; 1001];
         time(normal, &mut one, 1, 1);

@@ -52,7 +52,8 @@ pub enum Init {
 }
 
 impl Init {
-    fn name(self) -> String {
+    /// The name `--init` takes.
+    pub fn name(self) -> String {
         self.to_possible_value()
             .map(|v| v.get_name().to_string())
             .unwrap_or_default()
@@ -124,6 +125,35 @@ pub enum Dtype {
     Bf16,
 }
 
+/// The initializers' parameters, as given (`None`: the initializer's default).
+#[derive(Args, Debug, Default)]
+pub struct Params {
+    /// xavier_* (default 1), kaiming_* (default sqrt(2): PyTorch's leaky_relu with a=0)
+    #[arg(long, value_parser = positive)]
+    gain: Option<f64>,
+    /// variance_scaling (default fan_in); kaiming_* (fan_in or fan_out; default fan_in)
+    #[arg(long, value_enum)]
+    mode: Option<Mode>,
+    /// variance_scaling (default 1)
+    #[arg(long, value_parser = positive)]
+    scale: Option<f64>,
+    /// variance_scaling (default truncated_normal)
+    #[arg(long, value_enum)]
+    distribution: Option<Dist>,
+    /// random_normal, truncated_normal (default 0)
+    #[arg(long, value_parser = finite_f32)]
+    mean: Option<f32>,
+    /// random_normal, truncated_normal (default 0.05)
+    #[arg(long, value_parser = positive_f32)]
+    stddev: Option<f32>,
+    /// random_uniform (default -0.05)
+    #[arg(long, value_parser = finite_f32)]
+    minval: Option<f32>,
+    /// random_uniform (default 0.05)
+    #[arg(long, value_parser = finite_f32)]
+    maxval: Option<f32>,
+}
+
 /// The arguments of a fill.
 #[derive(Args, Debug)]
 pub struct FillArgs {
@@ -153,30 +183,8 @@ pub struct FillArgs {
     /// Number of elements to produce (default: to the end)
     #[arg(long)]
     count: Option<u64>,
-    /// xavier_* (default 1), kaiming_* (default sqrt(2): PyTorch's leaky_relu with a=0)
-    #[arg(long, value_parser = positive)]
-    gain: Option<f64>,
-    /// variance_scaling (default fan_in); kaiming_* (fan_in or fan_out; default fan_in)
-    #[arg(long, value_enum)]
-    mode: Option<Mode>,
-    /// variance_scaling (default 1)
-    #[arg(long, value_parser = positive)]
-    scale: Option<f64>,
-    /// variance_scaling (default truncated_normal)
-    #[arg(long, value_enum)]
-    distribution: Option<Dist>,
-    /// random_normal, truncated_normal (default 0)
-    #[arg(long, value_parser = finite_f32)]
-    mean: Option<f32>,
-    /// random_normal, truncated_normal (default 0.05)
-    #[arg(long, value_parser = positive_f32)]
-    stddev: Option<f32>,
-    /// random_uniform (default -0.05)
-    #[arg(long, value_parser = finite_f32)]
-    minval: Option<f32>,
-    /// random_uniform (default 0.05)
-    #[arg(long, value_parser = finite_f32)]
-    maxval: Option<f32>,
+    #[command(flatten)]
+    params: Params,
     /// Write the values as .npy with the tensor's shape, or (count,) for a slice
     #[arg(long, value_name = "FILE.npy")]
     out: Option<PathBuf>,
@@ -247,7 +255,7 @@ fn parse_shape(v: &str) -> Result<Vec<usize>, String> {
 pub struct Plan {
     dtype: Dtype,
     name: String,
-    init: Box<dyn Initializer>,
+    init: Box<dyn Initializer + Sync>,
     shape: Vec<usize>,
     layout: &'static str,
     fans: Fans,
@@ -260,24 +268,25 @@ pub struct Plan {
     stats: bool,
 }
 
-/// Validates the arguments into a [`Plan`]; the error is the one-line message.
-pub fn plan(a: FillArgs) -> Result<Plan, String> {
-    let name = a.init.name();
+/// The initializer `init` with the parameters `p`; an error if a parameter is given to an
+/// initializer that does not take it, or is invalid.
+pub fn initializer(init: Init, p: &Params) -> Result<Box<dyn Initializer + Sync>, String> {
+    let name = init.name();
     for (flag, given) in [
-        ("gain", a.gain.is_some()),
-        ("mode", a.mode.is_some()),
-        ("scale", a.scale.is_some()),
-        ("distribution", a.distribution.is_some()),
-        ("mean", a.mean.is_some()),
-        ("stddev", a.stddev.is_some()),
-        ("minval", a.minval.is_some()),
-        ("maxval", a.maxval.is_some()),
+        ("gain", p.gain.is_some()),
+        ("mode", p.mode.is_some()),
+        ("scale", p.scale.is_some()),
+        ("distribution", p.distribution.is_some()),
+        ("mean", p.mean.is_some()),
+        ("stddev", p.stddev.is_some()),
+        ("minval", p.minval.is_some()),
+        ("maxval", p.maxval.is_some()),
     ] {
-        if given && !a.init.takes(flag) {
+        if given && !init.takes(flag) {
             return Err(format!("--{flag} does not apply to --init {name}"));
         }
     }
-    let mode = |default| match a.mode.unwrap_or(default) {
+    let mode = |default| match p.mode.unwrap_or(default) {
         Mode::FanIn => FanMode::FanIn,
         Mode::FanOut => FanMode::FanOut,
         Mode::FanAvg => FanMode::FanAvg,
@@ -287,10 +296,10 @@ pub fn plan(a: FillArgs) -> Result<Plan, String> {
         m @ (FanMode::FanIn | FanMode::FanOut) => Ok(m),
         _ => Err("kaiming_* take --mode fan_in or fan_out (as PyTorch)".to_string()),
     };
-    let kaiming_gain = a.gain.unwrap_or(std::f64::consts::SQRT_2);
-    let mean = a.mean.unwrap_or(0.0);
-    let stddev = a.stddev.unwrap_or(0.05);
-    let init: Box<dyn Initializer> = match a.init {
+    let kaiming_gain = p.gain.unwrap_or(std::f64::consts::SQRT_2);
+    let mean = p.mean.unwrap_or(0.0);
+    let stddev = p.stddev.unwrap_or(0.05);
+    Ok(match init {
         Init::GlorotNormal => Box::new(GlorotNormal),
         Init::GlorotUniform => Box::new(GlorotUniform),
         Init::HeNormal => Box::new(HeNormal),
@@ -298,10 +307,10 @@ pub fn plan(a: FillArgs) -> Result<Plan, String> {
         Init::LecunNormal => Box::new(LecunNormal),
         Init::LecunUniform => Box::new(LecunUniform),
         Init::XavierNormal => Box::new(XavierNormal {
-            gain: a.gain.unwrap_or(1.0),
+            gain: p.gain.unwrap_or(1.0),
         }),
         Init::XavierUniform => Box::new(XavierUniform {
-            gain: a.gain.unwrap_or(1.0),
+            gain: p.gain.unwrap_or(1.0),
         }),
         Init::KaimingNormal => Box::new(KaimingNormal {
             mode: kaiming_mode()?,
@@ -314,8 +323,8 @@ pub fn plan(a: FillArgs) -> Result<Plan, String> {
         Init::RandomNormal => Box::new(RandomNormal { mean, stddev }),
         Init::TruncatedNormal => Box::new(TruncatedNormal { mean, stddev }),
         Init::RandomUniform => {
-            let minval = a.minval.unwrap_or(-0.05);
-            let maxval = a.maxval.unwrap_or(0.05);
+            let minval = p.minval.unwrap_or(-0.05);
+            let maxval = p.maxval.unwrap_or(0.05);
             if minval >= maxval {
                 return Err(format!(
                     "--minval ({minval}) must be less than --maxval ({maxval})"
@@ -324,17 +333,22 @@ pub fn plan(a: FillArgs) -> Result<Plan, String> {
             Box::new(RandomUniform { minval, maxval })
         }
         Init::VarianceScaling => {
-            let distribution = match a.distribution.unwrap_or(Dist::TruncatedNormal) {
+            let distribution = match p.distribution.unwrap_or(Dist::TruncatedNormal) {
                 Dist::TruncatedNormal => Distribution::TruncatedNormal,
                 Dist::UntruncatedNormal => Distribution::UntruncatedNormal,
                 Dist::Uniform => Distribution::Uniform,
             };
-            let vs = VarianceScaling::new(a.scale.unwrap_or(1.0), mode(Mode::FanIn), distribution)
+            let vs = VarianceScaling::new(p.scale.unwrap_or(1.0), mode(Mode::FanIn), distribution)
                 .map_err(|e| format!("--scale: {e}"))?;
             Box::new(vs)
         }
-    };
+    })
+}
 
+/// Validates the arguments into a [`Plan`]; the error is the one-line message.
+pub fn plan(a: FillArgs) -> Result<Plan, String> {
+    let name = a.init.name();
+    let init = initializer(a.init, &a.params)?;
     let shape = parse_shape(&a.shape)?;
     let torch = a.init.takes("gain");
     let (layout, layout_name) = match a.layout {

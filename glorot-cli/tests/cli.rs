@@ -62,6 +62,24 @@ fn get<'a>(stats: &'a [(String, String)], key: &str) -> &'a str {
         .1
 }
 
+/// Every `--init` name (and every initializer `glorot bench` times).
+const INITS: [&str; 14] = [
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "xavier_normal",
+    "xavier_uniform",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "random_normal",
+    "truncated_normal",
+    "random_uniform",
+    "variance_scaling",
+];
+
 fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
 }
@@ -360,21 +378,7 @@ fn help_lists_every_initializer() {
     let out = run(&["--help"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for name in [
-        "glorot_normal",
-        "glorot_uniform",
-        "he_normal",
-        "he_uniform",
-        "lecun_normal",
-        "lecun_uniform",
-        "xavier_normal",
-        "xavier_uniform",
-        "kaiming_normal",
-        "kaiming_uniform",
-        "random_normal",
-        "truncated_normal",
-        "random_uniform",
-        "variance_scaling",
+    for name in INITS.into_iter().chain([
         "--out",
         "--stats",
         // the parameters, and which initializers take them
@@ -391,7 +395,7 @@ fn help_lists_every_initializer() {
         "bench",
         "completions",
         "Exit status",
-    ] {
+    ]) {
         assert!(text.contains(name), "{name} missing from --help:\n{text}");
     }
     // `-h` is the short form; both succeed and print to stdout only.
@@ -622,30 +626,18 @@ fn bench_reports_every_case_at_every_size() {
     assert_eq!(doc["kernel"], glorot::sample::kernel());
     assert!(!doc["cpu"].as_str().unwrap().is_empty());
     let results = doc["results"].as_array().unwrap();
-    let cases = [
-        "normal",
-        "truncated_normal",
-        "uniform",
-        "GlorotNormal",
-        "GlorotUniform",
-        "HeNormal",
-        "HeUniform",
-        "LecunNormal",
-        "LecunUniform",
-        "XavierNormal",
-        "XavierUniform",
-        "KaimingNormal",
-        "KaimingUniform",
-        "RandomNormal",
-        "TruncatedNormal",
-        "RandomUniform",
-        "VarianceScaling(2, fan_avg, uniform)",
-        "rand_distr StandardNormal",
-        "fill(1.0)",
-    ];
+    let cases: Vec<&str> = [
+        "sample::normal",
+        "sample::truncated_normal",
+        "sample::uniform",
+    ]
+    .into_iter()
+    .chain(INITS)
+    .chain(["rand_distr StandardNormal", "fill(1.0)"])
+    .collect();
     assert_eq!(results.len(), 2 * cases.len());
     for size in [64, 1024] {
-        for case in cases {
+        for &case in &cases {
             let r = results
                 .iter()
                 .find(|r| r["size"] == size && r["case"] == case)
@@ -697,7 +689,7 @@ fn bench_reports_every_case_at_every_size() {
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
-    for case in cases {
+    for case in &cases {
         assert!(
             text.lines().any(|l| l.starts_with(case)),
             "{case} missing:\n{text}"
