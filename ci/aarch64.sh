@@ -3,8 +3,6 @@
 # the root crate, built with -Zbuild-std by Debian's rustc-web (+$GLOROT_CROSS_TOOLCHAIN):
 # the unit tests and every tests/*.rs except those in SKIP (doctests are not run: they would
 # need -Zdoctest-xcompile).
-#   example_cli: runs `cargo build --example` from inside the emulated test (host cargo
-#                under qemu-user): ~12 min, and it tests the CLI, not the bits.
 #   statistics:  only when CI is set (the time budget): 75-180 s under qemu-user, and it
 #                tests distributions, not bits (golden and simd_vs_reference do). With CI
 #                unset it runs.
@@ -20,7 +18,7 @@ export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="$CROSS_DIR/$t"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
-SKIP=" example_cli "
+SKIP=" "
 if [ -n "${CI:-}" ]; then SKIP="$SKIP statistics "; fi
 args=(--release -Zbuild-std --target "$t" --no-fail-fast --lib)
 for f in tests/*.rs; do

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The C ABI (glorot-c/): checks that include/glorot.h is what cbindgen generates, lints the
-# crate (fmt, clippy), runs its Rust tests (which also check tests/golden.h against
-# golden/v2.rs), then builds tests/test.c twice and runs it:
+# The C ABI (glorot-c/, a member of the root workspace): checks that include/glorot.h is what
+# cbindgen generates, lints the crate (fmt, clippy), runs its Rust tests (which also check
+# tests/golden.h against golden/v2.rs), then builds the static library with the workspace's
+# `c-release` profile (panic = "abort", fat LTO, one codegen unit: the library is `no_std`
+# only with panic = "abort") and tests/test.c against it twice, and runs it:
 #   - host: gcc against the x86-64 staticlib;
 #   - Cortex-M4F: arm-none-eabi-gcc + newlib (rdimon semihosting) against the
 #     thumbv7em-none-eabihf staticlib (Debian's rustc-web, -Zbuild-std), in
@@ -70,11 +72,11 @@ else
     bad "header: cbindgen"
 fi
 
-# ---- 2b. rustfmt and clippy on glorot-c (its own workspace, outside the root's) --------------
+# ---- 2b. rustfmt and clippy on glorot-c (this crate only: the library has its own step) ----
 t0=$(now)
 : >"$LOG_DIR/c-abi-lint.log"
-if (cd "$C" && run_logged c-abi-lint cargo fmt --check &&
-    CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-lint cargo clippy --all-targets --locked -- -D warnings); then
+if (cd "$REPO" && run_logged c-abi-lint cargo fmt --check -p glorot-c &&
+    CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-lint cargo clippy -p glorot-c --all-targets --no-deps --locked -- -D warnings); then
     ok "lint: cargo fmt --check, cargo clippy -D warnings ($(($(now) - t0)) s)"
 else
     bad "lint"
@@ -83,7 +85,7 @@ fi
 # ---- 3. the crate's Rust tests (ABI vs library, tests/golden.h vs golden/v2.rs) ---------
 t0=$(now)
 : >"$LOG_DIR/c-abi-rust.log"
-if (cd "$C" && CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-rust cargo test --release --locked); then
+if (cd "$REPO" && CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-rust cargo test -p glorot-c --release --locked); then
     counts=$(grep -h '^test result:' "$LOG_DIR/c-abi-rust.log" | tail -n1 | sed 's/^test result: //')
     ok "rust tests: $counts ($(($(now) - t0)) s)"
 else
@@ -108,8 +110,8 @@ run_c() { # run_c NAME CMD...: runs the test program, checks its status and last
 
 t0=$(now)
 : >"$LOG_DIR/c-abi-host.log"
-if (cd "$C" && CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-host cargo build --release --locked) &&
-    run_logged c-abi-host gcc "${CFLAGS[@]}" "$C/tests/test.c" "$HOST_DIR/release/libglorot_c.a" \
+if (cd "$REPO" && CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-host cargo build -p glorot-c --profile c-release --locked) &&
+    run_logged c-abi-host gcc "${CFLAGS[@]}" "$C/tests/test.c" "$HOST_DIR/c-release/libglorot_c.a" \
         -lm -o "$HOST_DIR/test-c"; then
     run_c "host x86_64" "$HOST_DIR/test-c"
 else
@@ -119,10 +121,11 @@ fi
 # ---- 5. test.c on a Cortex-M4F in QEMU ------------------------------------------------------
 t0=$(now)
 : >"$LOG_DIR/c-abi-thumb.log"
-lib=$THUMB_DIR/$THUMB/release/libglorot_c.a
+lib=$THUMB_DIR/$THUMB/c-release/libglorot_c.a
 elf=$THUMB_DIR/test-c.elf
-if (cd "$C" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$THUMB_DIR run_logged c-abi-thumb \
-        cargo "+$TC" build --release --locked --target "$THUMB" -Zbuild-std=core,compiler_builtins) &&
+if (cd "$REPO" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$THUMB_DIR run_logged c-abi-thumb \
+        cargo "+$TC" build -p glorot-c --profile c-release --locked --target "$THUMB" \
+        -Zbuild-std=core,compiler_builtins) &&
     run_logged c-abi-thumb arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard \
         -mfpu=fpv4-sp-d16 "${CFLAGS[@]}" --specs=rdimon.specs -Wl,--no-warn-execstack \
         -T "$C/tests/mps2-an386/link.ld" "$C/tests/test.c" "$C/tests/mps2-an386/startup.c" \

@@ -5,7 +5,12 @@
 //! Every function returns `GLOROT_OK` (0) or a `GLOROT_ERR_*` code and, on error, has
 //! written nothing. Nothing allocates. The only `unsafe` of the project outside the AVX2
 //! gather module lives here: turning C pointers into slices.
-#![no_std]
+//!
+//! The library is `no_std` when built with `panic = "abort"`, as the C library is built
+//! (`cargo build -p glorot-c --profile c-release`, see ci/c-abi.sh; and for Cortex-M). A
+//! workspace build with the default profiles (`panic = "unwind"`: `cargo clippy`, `cargo
+//! build`) links `std` instead, which a `no_std` static library cannot do without.
+#![cfg_attr(panic = "abort", no_std)]
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -774,7 +779,7 @@ pub unsafe extern "C" fn glorot_init_kaiming_uniform(
 /// Nothing in this library panics for any input; if it ever did, a C program has no Rust
 /// runtime to unwind into, so the core stops here (spinning, so that a debugger or a
 /// watchdog sees where).
-#[cfg(not(test))]
+#[cfg(all(panic = "abort", not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     loop {

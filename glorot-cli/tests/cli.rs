@@ -1,55 +1,21 @@
-//! The `glorot` example as a command-line tool: it is run with arguments, its `.npy` output
-//! is read back with `npyz` and compared bit for bit with the library, its `--stats` lines
-//! are checked against the data, and bad arguments must fail cleanly (exit status 2, a
-//! message on stderr, nothing on stdout, no file written).
+//! The `glorot` command: it is run with arguments, its `.npy` output is read back with
+//! `npyz` and compared bit for bit with the library, its `--stats` lines are checked
+//! against the data, and bad arguments must fail cleanly (exit status 2, one line on
+//! stderr, nothing on stdout, no file written). The rows of docs/ERRORS.md's CLI table.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use glorot::{
     Fans, GlorotNormal, HeNormal, Initializer, KaimingUniform, Key, Layout, Sampling,
     VarianceScaling,
 };
 
-/// The example binary of the profile these tests were built with. `cargo test` builds
-/// examples next to the test binaries (`target/<profile>/examples/`); when only this test
-/// was built (`cargo test --test example_cli`), build the example first.
-fn binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>/deps/<test>");
-        let bin = profile_dir
-            .join("examples")
-            .join(format!("glorot{}", std::env::consts::EXE_SUFFIX));
-        if !bin.exists() {
-            let profile = profile_dir.file_name().unwrap().to_str().unwrap();
-            let target = profile_dir.parent().unwrap();
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--example", "glorot"])
-                .env("CARGO_TARGET_DIR", target)
-                .current_dir(env!("CARGO_MANIFEST_DIR"));
-            if profile != "debug" {
-                cmd.args(["--profile", profile]);
-            }
-            let status = cmd.status().expect("run cargo build");
-            assert!(status.success(), "cargo build --example glorot failed");
-        }
-        assert!(bin.exists(), "{} not found", bin.display());
-        bin
-    })
-}
-
 fn run(args: &[&str]) -> Output {
-    Command::new(binary())
+    Command::new(env!("CARGO_BIN_EXE_glorot"))
         .args(args)
         .output()
-        .expect("run the example")
+        .expect("run glorot")
 }
 
 /// A fresh, empty directory for one test.
@@ -95,6 +61,24 @@ fn get<'a>(stats: &'a [(String, String)], key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {key} in {stats:?}"))
         .1
 }
+
+/// Every `--init` name (and every initializer `glorot bench` times).
+const INITS: [&str; 14] = [
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "xavier_normal",
+    "xavier_uniform",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "random_normal",
+    "truncated_normal",
+    "random_uniform",
+    "variance_scaling",
+];
 
 fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
@@ -390,56 +374,108 @@ fn a_scalar_shape_and_the_human_report() {
 }
 
 #[test]
-fn the_demo_reports_both_kernels_and_the_speed() {
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    for needle in [
-        "shape (100, 64)",
-        "GlorotNormal",
-        "fan_in 100, fan_out 64",
-        "0.12554377", // sqrt(2/164)/0.8796
-        "shape (64, 10)",
-        "GlorotUniform",
-        "0.2847474", // sqrt(6/74)
-        "histogram",
-        "samples/s",
-        "StandardNormal",
-        "ratio",
-    ] {
-        assert!(text.contains(needle), "'{needle}' missing from:\n{text}");
-    }
-}
-
-#[test]
 fn help_lists_every_initializer() {
     let out = run(&["--help"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for name in [
-        "glorot_normal",
-        "glorot_uniform",
-        "he_normal",
-        "he_uniform",
-        "lecun_normal",
-        "lecun_uniform",
-        "xavier_normal",
-        "xavier_uniform",
-        "kaiming_normal",
-        "kaiming_uniform",
-        "random_normal",
-        "truncated_normal",
-        "random_uniform",
-        "variance_scaling",
+    for name in INITS.into_iter().chain([
         "--out",
         "--stats",
-    ] {
-        assert!(text.contains(name), "{name}");
+        // the parameters, and which initializers take them
+        "--gain",
+        "--mode",
+        "--scale",
+        "--distribution",
+        "--mean",
+        "--stddev",
+        "--minval",
+        "--maxval",
+        "fan_geo_avg",
+        "untruncated_normal",
+        "bench",
+        "completions",
+        "Exit status",
+    ]) {
+        assert!(text.contains(name), "{name} missing from --help:\n{text}");
     }
+    // `-h` is the short form; both succeed and print to stdout only.
+    let short = run(&["-h"]);
+    assert!(short.status.success() && short.stderr.is_empty());
+    assert!(String::from_utf8(short.stdout).unwrap().contains("--init"));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        // Every shell's script names the flags (fish without the dashes) and subcommands.
+        for word in ["init", "shape", "bench", "threads", "completions"] {
+            assert!(text.contains(word), "{shell}: {word} missing");
+        }
+    }
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Half precision, when built with `--features half`: the f16 file is the f32 fill rounded.
+#[cfg(feature = "half")]
+#[test]
+fn f16_and_bf16_are_the_f32_values_rounded() {
+    let dir = scratch("half");
+    let f = dir.join("w16.npy");
+    let b = dir.join("wb16.npy");
+    for (dtype, path) in [("f16", &f), ("bf16", &b)] {
+        let out = run(&["--dtype", dtype, "--out", path.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut want = vec![0.0f32; 6400];
+    GlorotNormal
+        .fill_shape(&[100, 64], Layout::Keras, Key::new(0), &mut want)
+        .unwrap();
+    let npy = |p: &Path, descr: &str| {
+        let bytes = std::fs::read(p).unwrap();
+        let npy = npyz::NpyFile::new(&bytes[..]).unwrap();
+        assert_eq!(npy.dtype().descr(), descr);
+        npy.into_vec::<u16>().unwrap()
+    };
+    let f16 = npy(&f, "'<f2'");
+    let bf16 = npy(&b, "'<u2'");
+    for (i, &w) in want.iter().enumerate() {
+        assert_eq!(f16[i], glorot::half::f16::from_f32(w).to_bits(), "f16 {i}");
+        assert_eq!(
+            bf16[i],
+            glorot::half::bf16::from_f32(w).to_bits(),
+            "bf16 {i}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(not(feature = "half"))]
+#[test]
+fn f16_without_the_half_feature_is_a_usage_error() {
+    let out = run(&["--dtype", "f16", "--stats"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--features half"));
+}
+
+/// Not a terminal (the test's pipes): a long fill prints no progress bar, only the result.
+#[test]
+fn no_progress_bar_when_not_on_a_terminal() {
+    let out = run(&["--shape", "4096,4096", "--stats"]);
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(get(&stats(&out), "count"), "16777216");
 }
 
 #[test]
@@ -449,7 +485,7 @@ fn bad_arguments_fail_cleanly_and_write_nothing() {
     let p = path.to_str().unwrap();
     // (arguments, a word the message must contain)
     let cases: &[(&[&str], &str)] = &[
-        (&["--init", "glorot"], "unknown --init"),
+        (&["--init", "glorot"], "invalid value 'glorot' for '--init"),
         (&["--init", "xavier_normal", "--gain", "nan"], "--gain"),
         (&["--init", "xavier_normal", "--gain", "0"], "--gain"),
         (&["--init", "kaiming_normal", "--gain", "-1"], "--gain"),
@@ -513,11 +549,19 @@ fn bad_arguments_fail_cleanly_and_write_nothing() {
         ),
         (&["--seed", "-1"], "--seed"),
         (&["--stream", "1.5"], "--stream"),
-        (&["--count"], "needs a value"),
-        (&["--seed", "1", "--seed", "2"], "twice"),
-        (&["--stats=yes"], "no value"),
-        (&["--frobnicate", "3"], "unknown flag"),
-        (&["glorot_normal"], "unexpected argument"),
+        (&["--count"], "a value is required for '--count"),
+        (
+            &["--seed", "1", "--seed", "2"],
+            "cannot be used multiple times",
+        ),
+        (&["--stats=yes"], "unexpected value 'yes' for '--stats'"),
+        (&["--frobnicate", "3"], "unexpected argument '--frobnicate'"),
+        (
+            &["glorot_normal"],
+            "unrecognized subcommand 'glorot_normal'",
+        ),
+        (&["--shape=-3,4"], "'-3' is not a non-negative integer"),
+        (&["--dtype", "f64"], "--dtype"),
     ];
     for &(args, needle) in cases {
         let mut a = args.to_vec();
@@ -527,12 +571,147 @@ fn bad_arguments_fail_cleanly_and_write_nothing() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: '{needle}' not in: {err}");
         assert!(out.stdout.is_empty(), "{args:?}: stdout not empty");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(
+            lines,
+            [lines[0], "Run with --help for usage."],
+            "{args:?}: not one line"
+        );
+        assert!(lines[0].starts_with("glorot: "), "{args:?}: {err}");
         assert!(!path.exists(), "{args:?}: wrote {p}");
     }
-    // An --out that cannot be created is an I/O error (status 1), with no partial file.
+    // An --out that is a directory is bad arguments.
+    let out = run(&["--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    // An --out that cannot be created is an I/O error (status 1), with no partial file,
+    // and the message names the path.
     let missing = dir.join("no/such/dir/w.npy");
     let out = run(&["--out", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(!out.stderr.is_empty() && !missing.exists());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("glorot: ") && err.contains(missing.to_str().unwrap()),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(out.stdout.is_empty() && !missing.exists());
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `glorot bench` with tiny sizes: the structure of its JSON and of its table, and finite,
+/// positive numbers (timings themselves are not asserted: they depend on the machine).
+#[test]
+fn bench_reports_every_case_at_every_size() {
+    let out = run(&[
+        "bench",
+        "--sizes",
+        "64,1Ki",
+        "--threads",
+        "2",
+        "--reps",
+        "2",
+        "--min-values",
+        "4096",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(doc["threads"], 2);
+    assert_eq!(doc["reps"], 2);
+    assert_eq!(doc["kernel"], glorot::sample::kernel());
+    assert!(!doc["cpu"].as_str().unwrap().is_empty());
+    let results = doc["results"].as_array().unwrap();
+    let cases: Vec<&str> = [
+        "sample::normal",
+        "sample::truncated_normal",
+        "sample::uniform",
+    ]
+    .into_iter()
+    .chain(INITS)
+    .chain(["rand_distr StandardNormal", "fill(1.0)"])
+    .collect();
+    assert_eq!(results.len(), 2 * cases.len());
+    for size in [64, 1024] {
+        for &case in &cases {
+            let r = results
+                .iter()
+                .find(|r| r["size"] == size && r["case"] == case)
+                .unwrap_or_else(|| panic!("no {case} at {size}"));
+            for field in [
+                "ns_per_value",
+                "m_values_per_s",
+                "vs_rand_distr",
+                "vs_uniform",
+                "vs_fill_one",
+            ] {
+                let x = r[field].as_f64().unwrap_or(f64::NAN);
+                assert!(x.is_finite() && x > 0.0, "{case} at {size}: {field} = {x}");
+            }
+            let ns = r["ns_per_value"].as_f64().unwrap();
+            let m = r["m_values_per_s"].as_f64().unwrap();
+            assert!(
+                (ns * m - 1e3).abs() < 1e-6 * 1e3,
+                "{case}: {ns} ns vs {m} M/s"
+            );
+        }
+        // A reference against itself is exactly 1 (the same timings).
+        let rd = results
+            .iter()
+            .find(|r| r["size"] == size && r["case"] == "rand_distr StandardNormal")
+            .unwrap();
+        assert_eq!(rd["vs_rand_distr"], 1.0);
+        assert_eq!(rd["kind"], "reference");
+    }
+
+    // The table: the header lines, then one row per case under each size.
+    let out = run(&[
+        "bench",
+        "--sizes",
+        "100",
+        "--reps",
+        "1",
+        "--min-values",
+        "100",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "cpu ",
+        "kernel ",
+        glorot::sample::kernel(),
+        "ns/value",
+        "M values/s",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    for case in &cases {
+        assert!(
+            text.lines().any(|l| l.starts_with(case)),
+            "{case} missing:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn bench_rejects_bad_sizes_and_threads() {
+    for (args, needle) in [
+        (&["bench", "--sizes", "0"][..], "not a positive size"),
+        (&["bench", "--sizes", "4KB"], "not a positive size"),
+        (&["bench", "--threads", "0"], "--threads"),
+        (
+            &["bench", "--sizes", "2", "--threads", "3"],
+            "smaller than --threads",
+        ),
+    ] {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
 }
