@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The user's side of the workspace: the `glorot` command (glorot-cli: clippy, tests with and
-# without `half`, `cargo install`), the demo (`cargo run --release --example glorot`), and
+# and without `half`, `cargo install`), the demo (`cargo run --release --example glorot`), and
 # the README's C quick start compiled and run exactly as the README says.
 # Idempotent; needs only cargo and gcc (ci/c-abi.sh installs gcc on a fresh machine, and
 # so does this script). Builds in the repository's target/ (warm after `cargo test`).
@@ -51,8 +51,8 @@ trap 'rm -rf "$root" "$work" "$REPO/quickstart.c" "$REPO/quickstart"' EXIT
 (cd "$REPO" && bash -euo pipefail "$work/commands.sh") | tee "$work/c.txt"
 grep -q '^w\[0\] = ' "$work/c.txt" && grep -q '^offset past the end: ' "$work/c.txt"
 
-echo "[cli] --features half (--dtype f16/bf16): clippy and tests"
-cargo clippy -p glorot-cli --all-targets --no-deps --locked --features half -- -D warnings
-cargo test --release --locked -p glorot-cli --features half
+echo "[cli] without the default feature half (--dtype f16/bf16 is then a usage error): clippy and tests"
+cargo clippy -p glorot-cli --all-targets --no-deps --locked --no-default-features -- -D warnings
+cargo test --release --locked -p glorot-cli --no-default-features
 
 echo "[cli] done ($(($(now) - t0)) s)"

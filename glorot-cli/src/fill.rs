@@ -380,7 +380,9 @@ pub fn plan(a: FillArgs) -> Result<Plan, String> {
         ));
     }
     if a.dtype != Dtype::F32 && !cfg!(feature = "half") {
-        return Err("--dtype f16 and bf16 need glorot-cli built with --features half".into());
+        return Err(
+            "--dtype f16 and bf16 need glorot-cli built with its default feature half".into(),
+        );
     }
     if let Some(out) = &a.out {
         if out.is_dir() {
