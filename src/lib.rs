@@ -96,7 +96,12 @@
 //!   `f32` by the same stream contract and rounded to nearest even; for the samplers and,
 //!   through `half::InitializerHalf`, for every [`Initializer`]. `no_std`, no heap.
 //!
-//! Nothing in the library needs `std` or `alloc`, with or without features. It is
+//! - `ndarray` (off by default): the [`ndarray`](mod@ndarray) module — fill any ndarray
+//!   `ArrayBase` of `f32` (any memory order, each element by its logical row-major index) or
+//!   build an `Array`. `no_std`; ndarray itself links `alloc`.
+//!
+//! Nothing in the library needs `std`, with or without features, nor `alloc`, except
+//! through ndarray when the `ndarray` feature is on. It is
 //! `#![deny(unsafe_code)]` with one exception, `ziggurat/x86.rs`: the x86 layer lookup
 //! (SSE2/AVX loads and shuffles) and, for x86-64 builds without AVX2, an AVX2 copy of the
 //! kernels chosen at run time when the CPU has AVX2 (detected by `cpufeatures`, no `std`).
@@ -139,6 +144,8 @@ pub mod half;
 pub mod init;
 mod key;
 mod lanes;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 pub mod reference;
 pub mod sample;
 pub mod seeded;
