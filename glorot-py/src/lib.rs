@@ -548,67 +548,46 @@ fn sampler<'py>(
     })
 }
 
-/// `normal(seed, shape=None, *, stream=0, offset=0, out=None, dtype=None, threads=None)`:
-/// standard normal values, elements `offset ..` of stream `stream` of `seed`.
-#[pyfunction]
-#[pyo3(signature = (seed, shape=None, *, stream=None, offset=None, out=None, dtype=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn normal<'py>(
-    py: Python<'py>,
-    seed: &Bound<'py, PyAny>,
-    shape: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let s = Sampling::Normal {
-        mean: 0.0,
-        stddev: 1.0,
+/// The three core samplers, one `#[pyfunction]` each with the same arguments:
+/// `name(seed, shape=None, *, stream=0, offset=0, out=None, dtype=None, threads=None)`,
+/// elements `offset ..` of stream `stream` of `seed` of the sampling `$s`.
+macro_rules! sampler_fn {
+    ($(#[doc = $doc:literal])* $name:ident, $s:expr) => {
+        $(#[doc = $doc])*
+        #[pyfunction]
+        #[pyo3(signature = (seed, shape=None, *, stream=None, offset=None, out=None, dtype=None, threads=None))]
+        #[allow(clippy::too_many_arguments)]
+        fn $name<'py>(
+            py: Python<'py>,
+            seed: &Bound<'py, PyAny>,
+            shape: Option<&Bound<'py, PyAny>>,
+            stream: Option<&Bound<'py, PyAny>>,
+            offset: Option<&Bound<'py, PyAny>>,
+            out: Option<&Bound<'py, PyAny>>,
+            dtype: Option<&Bound<'py, PyAny>>,
+            threads: Option<&Bound<'py, PyAny>>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            sampler(py, $s, seed, shape, stream, offset, out, dtype, threads)
+        }
     };
-    sampler(py, s, seed, shape, stream, offset, out, dtype, threads)
 }
 
-/// `truncated_normal(seed, shape=None, *, ...)`: standard normal values truncated to
-/// `[-2, 2]`.
-#[pyfunction]
-#[pyo3(signature = (seed, shape=None, *, stream=None, offset=None, out=None, dtype=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn truncated_normal<'py>(
-    py: Python<'py>,
-    seed: &Bound<'py, PyAny>,
-    shape: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let s = Sampling::TruncatedNormal {
-        mean: 0.0,
-        stddev: 1.0,
-    };
-    sampler(py, s, seed, shape, stream, offset, out, dtype, threads)
-}
-
-/// `uniform(seed, shape=None, *, ...)`: uniform values on `[-1, 1)`.
-#[pyfunction]
-#[pyo3(signature = (seed, shape=None, *, stream=None, offset=None, out=None, dtype=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn uniform<'py>(
-    py: Python<'py>,
-    seed: &Bound<'py, PyAny>,
-    shape: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let s = Sampling::Uniform { limit: 1.0 };
-    sampler(py, s, seed, shape, stream, offset, out, dtype, threads)
-}
+sampler_fn!(
+    /// `normal(seed, shape=None, *, ...)`: standard normal values.
+    normal,
+    Sampling::Normal { mean: 0.0, stddev: 1.0 }
+);
+sampler_fn!(
+    /// `truncated_normal(seed, shape=None, *, ...)`: standard normal values truncated to
+    /// `[-2, 2]`.
+    truncated_normal,
+    Sampling::TruncatedNormal { mean: 0.0, stddev: 1.0 }
+);
+sampler_fn!(
+    /// `uniform(seed, shape=None, *, ...)`: uniform values on `[-1, 1)`.
+    uniform,
+    Sampling::Uniform { limit: 1.0 }
+);
 
 /// The common arguments of the initializers.
 struct InitArgs<'a, 'py> {
