@@ -60,6 +60,23 @@ impl Key {
         }
     }
 
+    /// A new key derived from this one and a name (a parameter's path such as
+    /// `layers.0.weight`): `self.fold_in(fnv1a64(name))`, with `fnv1a64` the 64-bit FNV-1a
+    /// hash of the name's UTF-8 bytes (offset basis `0xcbf29ce484222325`, prime
+    /// `0x100000001b3`). How the burn, candle and Python bindings give each parameter of a
+    /// model its own stream, so that one seed fixes a whole model.
+    ///
+    /// ```
+    /// use glorot::Key;
+    /// let model = Key::new(42);
+    /// assert_ne!(model.fold_in_name("fc.weight"), model.fold_in_name("fc.bias"));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub const fn fold_in_name(self, name: &str) -> Key {
+        self.fold_in(fnv1a64(name.as_bytes()))
+    }
+
     /// The seed.
     #[inline]
     pub const fn seed(self) -> u64 {
@@ -99,6 +116,18 @@ pub(crate) const fn lane_state(base: u64, chunk: u64, lane: u32) -> [u32; 4] {
     [a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32]
 }
 
+/// The 64-bit FNV-1a hash of `bytes` (Fowler, Noll, Vo).
+const fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
 /// Tag that separates the fix-up generators' base from the lanes' (the first 64 bits of
 /// the fractional part of `sqrt(3)`, SHA-256's second initial word).
 const FIXUP_TAG: u64 = 0xBB67_AE85_84CA_A73B;
@@ -133,6 +162,19 @@ pub(crate) const fn splitmix_output(z: u64, n: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// FNV-1a 64 reference vectors (Fowler/Noll/Vo): "", "a", "foobar"; and the name fold.
+    #[test]
+    fn fold_in_name_is_fold_in_of_fnv1a64() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+        let key = Key::with_stream(9, 3);
+        assert_eq!(
+            key.fold_in_name("layers.0.weight"),
+            key.fold_in(fnv1a64(b"layers.0.weight"))
+        );
+    }
 
     /// The claim of [`element_state`]: `d * GAMMA * ELEMENT_GAMMA^-1 (mod 2^64)`, as a
     /// signed distance, is at least `2^47` for every `0 < |d| < 2^16`.

@@ -16,8 +16,8 @@
 //! # Which stream each parameter draws
 //! [`reinit`] and [`reinit_with`] give the float parameter at module path `p` (the field
 //! names from the root module down, joined by `.`, e.g. `layers.0.weight`: what burn's
-//! [`ModuleMapper::enter_module`] reports) the key `key.fold_in(fnv1a64(p))`, where
-//! [`fnv1a64`] is the 64-bit FNV-1a hash of the path's UTF-8 bytes. The values are then those
+//! [`ModuleMapper::enter_module`] reports) the key [`key.fold_in_name(p)`](Key::fold_in_name):
+//! `key.fold_in(fnv1a64(p))`, with the 64-bit FNV-1a hash of the path's UTF-8 bytes. The values are then those
 //! of [`Initializer::fill_shape`] for the parameter's shape (row-major, burn's element order),
 //! so they depend on the seed, the path, the shape and the initializer, never on the
 //! backend, the device or the order in which modules are visited.
@@ -132,27 +132,9 @@ pub fn default_rule(path: &str, shape: &[usize]) -> ParamInit<'static> {
     }
 }
 
-/// The 64-bit FNV-1a hash of `bytes` (offset basis `0xcbf29ce484222325`, prime
-/// `0x100000001b3`): how a module path becomes a stream (see the [crate docs](crate)).
-///
-/// ```
-/// assert_eq!(glorot_burn::fnv1a64(b""), 0xcbf29ce484222325);
-/// assert_eq!(glorot_burn::fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-/// ```
-pub const fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    let mut i = 0;
-    while i < bytes.len() {
-        h ^= bytes[i] as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        i += 1;
-    }
-    h
-}
-
-/// The key of the parameter at `path`: `key.fold_in(fnv1a64(path))`.
+/// The key of the parameter at `path`: [`key.fold_in_name(path)`](Key::fold_in_name).
 pub fn param_key(key: Key, path: &str) -> Key {
-    key.fold_in(fnv1a64(path.as_bytes()))
+    key.fold_in_name(path)
 }
 
 /// Re-initialises every float parameter of `module` by [`default_rule`], each from its own

@@ -13,8 +13,9 @@
 //!
 //! # Which values each variable gets
 //! The variable named `name` (the full path, e.g. `fc.weight`, as candle passes it to
-//! [`SimpleBackend::get`]) of shape `s` draws from the key `key.fold_in(fnv1a64(name))`
-//! ([`fnv1a64`]: 64-bit FNV-1a of the name's UTF-8 bytes), in candle's row-major order, the
+//! [`SimpleBackend::get`]) of shape `s` draws from the key
+//! [`key.fold_in_name(name)`](Key::fold_in_name) (`key.fold_in` of the 64-bit FNV-1a hash of
+//! the name's UTF-8 bytes), in candle's row-major order, the
 //! values of [`Initializer::fill_shape`] for `s`. [`GlorotBackend`] maps candle's
 //! [`Init`] hint as follows:
 //! - `Init::Const(c)` (e.g. ones for a layer norm's weight): the constant `c`, whatever the
@@ -87,26 +88,9 @@ fn len(dims: &[usize]) -> Result<usize> {
         .ok_or_else(|| wrap(glorot::Error::ShapeOverflow))
 }
 
-/// The 64-bit FNV-1a hash of `bytes` (offset basis `0xcbf29ce484222325`, prime
-/// `0x100000001b3`): how a variable's name becomes a stream.
-///
-/// ```
-/// assert_eq!(glorot_candle::fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-/// ```
-pub const fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    let mut i = 0;
-    while i < bytes.len() {
-        h ^= bytes[i] as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        i += 1;
-    }
-    h
-}
-
-/// The key of the variable named `name`: `key.fold_in(fnv1a64(name))`.
+/// The key of the variable named `name`: [`key.fold_in_name(name)`](Key::fold_in_name).
 pub fn var_key(key: Key, name: &str) -> Key {
-    key.fold_in(fnv1a64(name.as_bytes()))
+    key.fold_in_name(name)
 }
 
 /// A [`SimpleBackend`] that creates every variable from glorot (see the [crate

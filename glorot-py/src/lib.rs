@@ -1096,13 +1096,6 @@ fn fold_in(stream: &Bound<'_, PyAny>, data: &Bound<'_, PyAny>) -> PyResult<u64> 
     Ok(Key::with_stream(0, stream).fold_in(data).stream())
 }
 
-/// 64-bit FNV-1a of `bytes` (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 /// `name_stream(name, stream=0) -> int`: `fold_in(stream, fnv1a64(name.encode("utf-8")))`,
 /// the stream of a named parameter.
 #[pyfunction]
@@ -1110,9 +1103,7 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 fn name_stream(name: &Bound<'_, PyAny>, stream: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
     let name = arg_str(name, "name")?;
     let stream = stream.map_or(Ok(0), |s| arg_u64(s, "stream"))?;
-    Ok(Key::with_stream(0, stream)
-        .fold_in(fnv1a64(name.as_bytes()))
-        .stream())
+    Ok(Key::with_stream(0, stream).fold_in_name(&name).stream())
 }
 
 /// `kernel() -> str`: the sampling kernel that runs on this machine.
@@ -1153,13 +1144,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a64_matches_the_published_vectors() {
-        // FNV-1a 64 test vectors (Fowler/Noll/Vo): "" and "a".
-        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
-    }
 
     #[test]
     fn pieces_equal_one_fill_around_chunk_boundaries() {
