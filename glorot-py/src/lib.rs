@@ -1136,6 +1136,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fold_in, m)?)?;
     m.add_function(wrap_pyfunction!(name_stream, m)?)?;
     m.add_function(wrap_pyfunction!(kernel, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("MIN_PER_THREAD", MIN_PER_THREAD)?;
     m.add("CHUNK", glorot::sample::CHUNK)?;
     Ok(())

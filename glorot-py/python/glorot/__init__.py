@@ -43,10 +43,18 @@ wrong type) or ``ValueError`` (a wrong value), with a message that names the arg
 
 Submodules: ``glorot.keras`` (``keras.initializers.Initializer`` subclasses),
 ``glorot.torch`` (``torch.nn.init``-style in-place functions and ``init_module_``),
-``glorot.jax`` (``(key, shape, dtype)`` initializer factories and ``sharded``).
+``glorot.jax`` (``(key, shape, dtype)`` initializer factories and ``sharded``). They are
+imported on first use (``import glorot`` then ``glorot.torch.xavier_normal_`` works), so
+``import glorot`` itself needs only numpy; each needs its framework installed.
+
+``glorot.__version__`` is the version of the Rust crate this package was built from (one
+number for both).
 """
 
+import importlib as _importlib
+
 from ._native import (
+    __version__,
     CHUNK,
     MIN_PER_THREAD,
     fans,
@@ -73,6 +81,7 @@ from ._native import (
 )
 
 __all__ = [
+    "__version__",
     "CHUNK",
     "MIN_PER_THREAD",
     "fans",
@@ -116,3 +125,18 @@ INITIALIZERS = {
     "kaiming_uniform": kaiming_uniform,
 }
 __all__.append("INITIALIZERS")
+
+#: The framework adapters, imported on first attribute access (PEP 562).
+_SUBMODULES = ("keras", "torch", "jax")
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        # import_module binds the submodule as an attribute of this package, so this hook
+        # runs once per submodule. An ImportError (the framework is missing) propagates.
+        return _importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -10,6 +10,7 @@ Layout = Union[str, Tuple[Union[int, Sequence[int]], Union[int, Sequence[int]], 
 DType = Any  # float32, float16 or ml_dtypes.bfloat16, as numpy.dtype accepts them
 
 CHUNK: int
+__version__: str
 MIN_PER_THREAD: int
 
 def normal(
