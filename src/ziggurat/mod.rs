@@ -8,6 +8,8 @@
 
 #[rustfmt::skip]
 mod tables;
+#[cfg(test)]
+mod kat;
 pub(crate) mod simd;
 mod wedge;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
