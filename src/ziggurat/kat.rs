@@ -787,3 +787,89 @@ fn the_kat_file_is_what_the_crate_writes() {
          generator changed (GLOROT_BLESS=1 cargo test --release kat rewrites it)"
     );
 }
+
+/// Checks `spec` (the text of STREAM.md): every constant of [`constants`] is quoted in a
+/// table row `` | `NAME` | `0x…` | … `` with the code's value, every table of [`tables`] in a
+/// row `` | `NAME` | entries | `0x…` | `` with its length and hash, and the `libm` version
+/// it names is the one in `Cargo.lock`.
+fn check_spec(spec: &str, lock: &str) -> Result<(), String> {
+    let consts = constants();
+    let tabs = tables();
+    let mut seen = std::collections::BTreeSet::new();
+    let hex = |s: &str| u64::from_str_radix(s.trim_matches('`').trim_start_matches("0x"), 16).ok();
+    for line in spec.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() < 4 || !cells[1].starts_with('`') {
+            continue;
+        }
+        let name = cells[1].trim_matches('`');
+        if let Some(&(_, v, _)) = consts.iter().find(|c| c.0 == name) {
+            if hex(cells[2]) != Some(v) {
+                return Err(format!(
+                    "STREAM.md: {name} is {}, the code's is 0x{v:x}",
+                    cells[2]
+                ));
+            }
+            seen.insert(name);
+        } else if let Some((_, t)) = tabs.iter().find(|t| t.0 == name) {
+            let h = fnv_words(t.iter().copied());
+            if cells[2] != t.len().to_string() || hex(cells[3]) != Some(h) {
+                return Err(format!(
+                    "STREAM.md: table {name} is {} entries, {}; the code's is {}, 0x{h:016x}",
+                    cells[2],
+                    cells[3],
+                    t.len()
+                ));
+            }
+            seen.insert(name);
+        }
+    }
+    for name in consts.iter().map(|c| c.0).chain(tabs.iter().map(|t| t.0)) {
+        if !seen.contains(name) {
+            return Err(format!("STREAM.md does not quote {name}"));
+        }
+    }
+    let libm = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"libm\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"'))
+        .ok_or("no libm in Cargo.lock")?;
+    if !spec.contains(&format!("**`libm` {libm}**")) {
+        return Err(format!(
+            "STREAM.md does not name libm {libm}, the version in Cargo.lock"
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn stream_md_quotes_the_code_s_constants_and_tables() {
+    let spec = std::fs::read_to_string(SPEC).unwrap();
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    if let Err(e) = check_spec(&spec, &lock) {
+        panic!("{e}");
+    }
+    // The check can fail: a constant, a table hash, a missing row, another libm.
+    for (from, to) in [
+        ("`0x9E3779B97F4A7C15`", "`0x9E3779B97F4A7C17`"),
+        ("`0x3E8C1D53`", "`0x3E8C1D54`"),
+        ("`0x47bf433784c84403`", "`0x47bf433784c84404`"),
+        ("| `FOLD_TAG` |", "| FOLD_TAG |"),
+    ] {
+        assert!(spec.contains(from), "{from}");
+        assert!(
+            check_spec(&spec.replacen(from, to, 1), &lock).is_err(),
+            "{from} -> {to}"
+        );
+    }
+    assert!(check_spec(
+        &spec,
+        &lock.replacen(
+            "name = \"libm\"\nversion = \"",
+            "name = \"libm\"\nversion = \"9",
+            1
+        )
+    )
+    .is_err());
+}
