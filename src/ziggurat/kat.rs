@@ -660,10 +660,60 @@ fn render() -> String {
     s.push_str(&runs.join(",\n"));
     s.push_str("\n],\n");
 
+    s.push_str("\"libm\": [\n");
+    s.push_str(&libm_lines().join(",\n"));
+    s.push_str("\n],\n");
+
     s.push_str("\"initializers\": [\n");
     s.push_str(&initializer_lines().join(",\n"));
     s.push_str("\n]\n}\n");
     s
+}
+
+/// `expf` and `log1pf` on the inputs glorot gives them, where the `libm` crate's results
+/// differ from the `f64` function rounded to `f32` (and a few where they agree): vectors
+/// that tell section 12's algorithms from a correctly rounded `expf`/`log1pf`.
+fn libm_lines() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut case = |name: &str, x: f32, y: f32, rounded: f32| {
+        out.push(format!(
+            "{{\"fn\": \"{name}\", \"x\": {}, \"y\": {}, \"f64_rounded\": {}}}",
+            f(x),
+            f(y),
+            f(rounded)
+        ));
+    };
+    // expf(h), h = -x²/2 in (-8, 0]: h on a grid of 2^-17.
+    let (mut differ, mut agree) = (0, 0);
+    for i in 0..8 << 17 {
+        let h = -(i as f32) / 131_072.0;
+        let (y, r) = (libm::expf(h), libm::exp(f64::from(h)) as f32);
+        if (y != r && differ < 32) || (y == r && i % (1 << 17) == 12_345 && agree < 8) {
+            case("expf", h, y, r);
+            if y != r {
+                differ += 1
+            } else {
+                agree += 1
+            }
+        }
+    }
+    assert_eq!((differ, agree), (32, 8), "expf cases");
+    // log1pf(-u), u = U(w) a multiple of 2^-24 in [0, 1).
+    let (mut differ, mut agree) = (0, 0);
+    for k in (0..1u32 << 24).step_by(7) {
+        let v = -(k as f32 * super::INV_2_24);
+        let (y, r) = (libm::log1pf(v), libm::log1p(f64::from(v)) as f32);
+        if (y != r && differ < 32) || (y == r && k % (1 << 20) < 7 && agree < 8) {
+            case("log1pf", v, y, r);
+            if y != r {
+                differ += 1
+            } else {
+                agree += 1
+            }
+        }
+    }
+    assert_eq!((differ, agree), (32, 8), "log1pf cases");
+    out
 }
 
 /// Each initializer's factor (and mean) for a few shapes, and its first values.

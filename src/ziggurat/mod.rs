@@ -3,8 +3,9 @@
 //! functions *are* the stream contract; the SIMD kernels in `simd.rs` are tested to give
 //! the same bits.
 //!
-//! Bit layout of a draw `r` (numpy's float32 ziggurat): layer `i = r & 0xff`, sign = bit 8,
-//! magnitude `mag = r >> 9` (23 bits); `x = mag * W[i]`.
+//! Bit layout of a draw `r` (numpy's float32 layout, not numpy's tables: layers count from
+//! the base, see `docs/STREAM.md`): layer `i = r & 0xff`, sign = bit 8, magnitude
+//! `mag = r >> 9` (23 bits); `x = mag * W[i]`.
 
 #[rustfmt::skip]
 mod tables;
