@@ -7,9 +7,10 @@
 //! `normal_element` / `truncated_element` / the scalar reference give for that element.
 //! `GLOROT_BLESS=1 cargo test --release kat` rewrites the file; without it the test fails if
 //! the committed file differs from what this module writes (as `golden/v2.rs` is checked).
-//! The file is read by `tests/kat.rs` (the public API), the Python tests
-//! (`glorot-py/tests/test_kat.py`, with a reference implementation written from STREAM.md
-//! alone) and the C test (`glorot-c/tests/kat.c`).
+//! Every run is also filled by `sample::*` (the SIMD kernels) and asserted equal. The file
+//! is read by the Python tests (`glorot-py/tests/test_kat.py`, through the extension and
+//! through an implementation written from STREAM.md alone) and the C test
+//! (`glorot-c/tests/kat.c`, through the ABI).
 
 use super::tables::{NORM_F, NORM_INV_R, NORM_R, TRUNC_FULL, TRUNC_HALF_V, TRUNC_Y};
 use super::{half_square_neg, unit_bits, with_sign, Layer, NORM, TRUNC};
