@@ -238,8 +238,8 @@ def test_initializer_factors_and_values(kat, tables):
 
 
 def test_thousands_of_slow_path_elements_against_the_library(tables):
-    """The reference and the library on ~1100 elements whose lane draw fails the fast test
-    (wedges of every kind, ~17 tails) among 2^16, plus 1024 elements ending at 2^64 - 2."""
+    """The reference and the library on the ~1800 elements whose lane draw fails the fast test
+    (wedges of every kind, 18 tails) among 2^16, plus 1024 elements ending at 2^64 - 2."""
     seed, stream = 0x0123456789ABCDEF, 77
     base = ref.base_of(seed, stream)
     n = 1 << 16
@@ -258,7 +258,7 @@ def test_thousands_of_slow_path_elements_against_the_library(tables):
                         assert ref.bits(v) == lib[sampler][e], (sampler, e)
                         checked[sampler] += 1
                         tails += sampler == "normal" and r & 0xFF == 0
-    # About 1.5% of normal and 0.6% of truncated draws fail the fast test.
+    # Fixed seed: 965 normal (18 of them tails) and 822 truncated draws of 65536 fail the fast test.
     assert checked["normal"] > 700 and checked["truncated_normal"] > 250 and tails > 5, (checked, tails)
     top = (1 << 64) - 1 - 1024
     for sampler in ["normal", "truncated_normal", "uniform"]:
