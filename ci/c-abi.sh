@@ -4,7 +4,8 @@
 # tests/golden.h against golden/v2.rs), then builds the static library with the workspace's
 # `c-release` profile (panic = "abort", fat LTO, one codegen unit: the library is `no_std`
 # only with panic = "abort") and tests/test.c against it twice, and runs it:
-#   - host: gcc against the x86-64 staticlib;
+#   - host: gcc against the x86-64 staticlib; there also tests/kat.c, which checks the
+#     known-answer vectors golden/kat-v2.json (docs/STREAM.md) through the ABI;
 #   - Cortex-M4F: arm-none-eabi-gcc + newlib (rdimon semihosting) against the
 #     thumbv7em-none-eabihf staticlib (Debian's rustc-web, -Zbuild-std), in
 #     qemu-system-arm -machine mps2-an386 -cpu cortex-m4.
@@ -116,6 +117,17 @@ if (cd "$REPO" && CARGO_TARGET_DIR=$HOST_DIR run_logged c-abi-host cargo build -
     run_c "host x86_64" "$HOST_DIR/test-c"
 else
     bad "host x86_64: build"
+fi
+
+# ---- 4b. kat.c on the host: the known-answer vectors (golden/kat-v2.json) through the ABI ----
+t0=$(now)
+if run_logged c-abi-host gcc "${CFLAGS[@]}" "$C/tests/kat.c" "$HOST_DIR/c-release/libglorot_c.a" \
+        -lm -o "$HOST_DIR/kat-c" &&
+    "$HOST_DIR/kat-c" "$REPO/golden/kat-v2.json" >"$LOG_DIR/c-abi-kat.out" 2>&1; then
+    ok "host x86_64: kat.c $(tail -n1 "$LOG_DIR/c-abi-kat.out" | sed 's/^kat\.c: //') ($(($(now) - t0)) s)"
+else
+    grep -v '^PASS' "$LOG_DIR/c-abi-kat.out" 2>/dev/null | tail -n 30 || true
+    bad "host x86_64: kat.c"
 fi
 
 # ---- 5. test.c on a Cortex-M4F in QEMU ------------------------------------------------------

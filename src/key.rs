@@ -2,9 +2,9 @@
 //! (seed, stream, chunk, lane) into the starting state of one xoshiro128++ lane.
 
 /// SplitMix64's increment (the golden ratio in 0.64 fixed point).
-const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+pub(crate) const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Tag mixed into `fold_in` so that folding cannot be confused with `with_stream`.
-const FOLD_TAG: u64 = 0x6A09_E667_F3BC_C909;
+pub(crate) const FOLD_TAG: u64 = 0x6A09_E667_F3BC_C909;
 
 /// SplitMix64's output function (Stafford's "Mix13"), a bijection on `u64`.
 #[inline]
@@ -117,7 +117,7 @@ pub(crate) const fn lane_state(base: u64, chunk: u64, lane: u32) -> [u32; 4] {
 }
 
 /// The 64-bit FNV-1a hash of `bytes` (Fowler, Noll, Vo).
-const fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) const fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     let mut i = 0;
     while i < bytes.len() {
@@ -130,7 +130,7 @@ const fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// Tag that separates the fix-up generators' base from the lanes' (the first 64 bits of
 /// the fractional part of `sqrt(3)`, SHA-256's second initial word).
-const FIXUP_TAG: u64 = 0xBB67_AE85_84CA_A73B;
+pub(crate) const FIXUP_TAG: u64 = 0xBB67_AE85_84CA_A73B;
 
 /// The base of the key's per-element fix-up generators: `mix64(base ^ FIXUP_TAG)`.
 #[inline]

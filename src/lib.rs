@@ -42,7 +42,9 @@
 //!
 //! # Determinism (stream contract, version 2)
 //! A tensor's values are a pure function of (seed, stream id, element index, sampler) —
-//! not of the target, the SIMD width, how the calls are cut, or threads. Precisely:
+//! not of the target, the SIMD width, how the calls are cut, or threads. The contract is
+//! specified bit for bit, for implementers in other languages, in `docs/STREAM.md`, with
+//! known-answer vectors in `golden/kat-v2.json`. In short:
 //! - Elements are grouped in chunks of [`sample::CHUNK`] = 1024, each of 128 rows of eight
 //!   lanes. Element `e = k*1024 + 8*j + l` is made from the `j`-th draw `r: u32` of lane `l`
 //!   of chunk `k`: every draw lands in exactly one element, and no element ever depends on
@@ -52,16 +54,19 @@
 //!   that starts at `base = mix64(seed + mix64(stream + 0x9E3779B97F4A7C15))`, as
 //!   little-endian `u32` words (`mix64` = SplitMix64's finaliser). [`Key::fold_in`] derives
 //!   stream ids by the same mixer.
-//! - A draw `r` is read as numpy's float32 ziggurat reads it: layer `i = r & 0xff`, sign
-//!   bit 8, 23-bit magnitude `r >> 9`, `x = (r >> 9) * w[i]`. If it passes the fast test
-//!   (`r >> 9 < k[i]`), the element is `x` with that sign.
+//! - A draw `r` is decoded as numpy's float32 Ziggurat decodes one — layer `i = r & 0xff`,
+//!   sign bit 8, 23-bit magnitude `r >> 9`, `x = (r >> 9) * w[i]` — but with glorot's own
+//!   tables: layer 0 is the base strip (which carries the tail) and layers count upward to
+//!   the peak (numpy counts its entries 1..255 from the top down), and `k[i]` is the floor
+//!   of the exact ratio. If `r >> 9 < k[i]`, the element is `x` with that sign.
 //! - Otherwise the element is finished by its own **fix-up generator**: the SplitMix64
 //!   sequence with state `z = fix + e * 0xC2B2AE3D27D4EB4F`, `fix = mix64(base ^
 //!   0xBB67AE8584CAA73B)`, whose output `n = 1, 2, …` is `mix64(z + n * 0x9E3779B97F4A7C15)`,
 //!   read as `u32` words, low half first. The element's value is what the standard Ziggurat
 //!   (the scalar loop of [`sample::normal_from_rng`]) returns when its source yields `r`
 //!   first and then the fix-up generator's words: the wedge test of the same `x` (or
-//!   Marsaglia's tail, for layer 0) with the next word as its uniform, and, if the wedge
+//!   Marsaglia's tail, for layer 0: two words per attempt, a rejected attempt redraws the
+//!   pair, the sign is bit 8 of `r`) with the next word as its uniform, and, if the wedge
 //!   rejects, whole new samples drawn from the fix-up generator until one is accepted.
 //! - Why this is exact: the standard Ziggurat turns any stream of independent uniform
 //!   words into one exactly distributed value, and each element gets such a stream of its
@@ -69,8 +74,9 @@
 //!   a rejection "wastes" are not reused, so rejections shift nothing. (Dropping a failed
 //!   `x` and drawing afresh *without* its wedge test would not be exact: the wedges carry
 //!   about 1% of the mass.)
-//! - The wedge and tail tests use `libm`'s `expf` and `log1pf`; nothing that reaches an
-//!   output uses a fused or target-dependent operation.
+//! - The wedge and tail tests use the `expf` and `log1pf` of the `libm` crate (ports of
+//!   FreeBSD's, not correctly rounded; `docs/STREAM.md` gives them in full); nothing that
+//!   reaches an output uses a fused or target-dependent operation.
 //! - Uniform: `((r as i32) >> 8) as f32 * 2^-23` (unchanged from version 1).
 //!
 //! Version 1 (retired, never released) made element `8j + l` the `j`-th value lane `l`
@@ -81,15 +87,19 @@
 //!
 //! Golden vectors in `golden/v2.rs` pin the first values and a hash of the first million
 //! of each sampler; CI checks them on x86-64 (SSE2, v2, v3), aarch64, wasm32 and Cortex-M.
-//! Any change of an output bit is a new stream version.
+//! The known-answer vectors trace every path step by step and are checked from Rust, C and
+//! Python. Any change of an output bit is a new stream version.
 //!
 //! # The samplers
 //! The normal sampler is the Ziggurat of Marsaglia & Tsang (2000) with 256 layers and
-//! Marsaglia's (1964) tail, in numpy's 32-bit layout. The truncated sampler is an exact
-//! Ziggurat of the normal density restricted to `[0, 2]`: 256 equal-area strips stacked from
-//! `y = 0`, no tail, so no vector ever waits on a re-draw loop for out-of-range values.
-//! Tables are generated in f64 by `tests/support/gen_tables.rs` and checked by a test that
-//! regenerates them.
+//! Marsaglia's (1964) tail. It shares numpy's float32 draw layout and its `R`, but not its
+//! tables' order or `k`, its tail sign or its wedge arithmetic (`docs/STREAM.md`, "What is
+//! and is not numpy's"): numpy's tables do not reproduce glorot's values. The truncated
+//! sampler is an exact Ziggurat of the normal density restricted to `[0, 2]`: 256
+//! equal-area strips stacked from `y = 0`, no tail, so no vector ever waits on a re-draw
+//! loop for out-of-range values. Tables are generated in f64 by
+//! `tests/support/gen_tables.rs` and checked by a test that regenerates them;
+//! `docs/STREAM.md` gives each table's hash.
 //!
 //! # Crate features
 //! - `half` (off by default): the `half` module — fills of `half::f16` and `half::bf16`, sampled in

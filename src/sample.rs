@@ -28,8 +28,9 @@ use crate::{Error, Key};
 pub use crate::chunk::CHUNK;
 
 /// The largest magnitude [`normal`] (and [`normal_from_rng`]) can return: the end of
-/// Marsaglia's tail, `R + (-log1pf(-u)) / R` for the largest uniform `u = 1 - 2^-24` a draw
-/// can give (`8.206654`, bits `0x41034e74`). Every other layer stays below `R = 3.654`.
+/// Marsaglia's tail, `R + (-log1pf(-u) * (1/R))` in `f32` (with `R` and `1/R` each an
+/// `f32` constant, `docs/STREAM.md` section 9) for the largest uniform `u = 1 - 2^-24` a
+/// draw can give (`8.206654`, bits `0x41034e74`). Every other layer stays below `R = 3.654`.
 pub const NORMAL_MAX_ABS: f32 = 8.206_654;
 
 /// The largest magnitude [`truncated_normal`] can return: `2 - 2^-22` (a 23-bit magnitude

@@ -3,11 +3,14 @@
 //! functions *are* the stream contract; the SIMD kernels in `simd.rs` are tested to give
 //! the same bits.
 //!
-//! Bit layout of a draw `r` (numpy's float32 ziggurat): layer `i = r & 0xff`, sign = bit 8,
-//! magnitude `mag = r >> 9` (23 bits); `x = mag * W[i]`.
+//! Bit layout of a draw `r` (numpy's float32 layout, not numpy's tables: layers count from
+//! the base, see `docs/STREAM.md`): layer `i = r & 0xff`, sign = bit 8, magnitude
+//! `mag = r >> 9` (23 bits); `x = mag * W[i]`.
 
 #[rustfmt::skip]
 mod tables;
+#[cfg(test)]
+mod kat;
 pub(crate) mod simd;
 mod wedge;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
