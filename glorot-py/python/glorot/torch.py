@@ -66,6 +66,10 @@ NORMAL_MAX_ABS = 8.206654
 #: Inverse-CDF truncated normals are computed in pieces of at most this many elements.
 _SCRATCH = 1 << 20
 
+#: ``trunc_normal_`` draws the inverse-CDF replacements for values outside ``[a, b]`` from
+#: stream ``fold_in(stream, TRUNC_TAG)`` (the bytes of "trunc" as an integer).
+TRUNC_TAG = 0x7472756E63
+
 #: Name components that wrappers insert and ``stream_name`` removes.
 _WRAPPER_PREFIXES = ("_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_orig_mod", "_offload_wrapped_module")
 
@@ -290,9 +294,13 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, s
     - ``a <= mean - NORMAL_MAX_ABS std`` and ``b >= mean + NORMAL_MAX_ABS std`` (e.g.
       torchtitan's ``std=0.02, a=-2, b=2``): the cut is beyond anything glorot's normal
       sampler returns, so the plain normal ``mean + std * z`` is the truncated draw.
-    - any other ``[a, b]``: inverse CDF, ``mean + std * ndtri(Phi(alpha) + u (Phi(beta) -
-      Phi(alpha)))`` in float64 with ``u`` glorot's uniform at the element's index (mapped
-      from ``[-1, 1)`` to ``[0, 1)``), clamped to ``[a, b]``.
+    - any other ``[a, b]`` (e.g. ``a = -3 std``): the normal value ``v = mean + std * z`` of
+      the element (stream ``stream``) where it falls in ``[a, b]``; elsewhere the inverse
+      CDF ``mean + std * ndtri(Phi(alpha) + u (Phi(beta) - Phi(alpha)))`` (float64, clamped
+      to ``[a, b]``) of the uniform ``u`` of the same element on stream
+      ``fold_in(stream, TRUNC_TAG)``. A normal conditioned on ``[a, b]`` mixed with an
+      independent draw of the same truncated law is that truncated law, so the result is
+      exact; the inverse CDF runs only for the ``1 - P(a <= v <= b)`` share (0.27% at 3 std).
     """
     _no_generator(generator)
     mean, std, a, b = (_finite(v, n) for v, n in ((mean, "mean"), (std, "std"), (a, "a"), (b, "b")))
@@ -308,19 +316,30 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, s
     _check_tensor(tensor)
     seed, stream = check_seed(seed), check_seed(stream, "stream")
     cdf = lambda x: 0.5 * math.erfc(-x / math.sqrt(2.0))  # noqa: E731
-    p_lo, p_hi = cdf(lo), cdf(hi)
+    flip = lo > 0  # the upper tail: draw its mirror image, where Phi keeps its precision
+    p_lo, p_hi = (cdf(-hi), cdf(-lo)) if flip else (cdf(lo), cdf(hi))
     if not p_hi > p_lo:
         raise ValueError(f"a, b: [{a}, {b}] has no probability under normal({mean}, {std}) in float64")
-    u = np.empty(min(_SCRATCH, max(1, tensor.numel())), np.float32)
+    shape = tuple(tensor.shape)
+    if tensor.numel() == 0:
+        return tensor
+    _g.random_normal(shape=shape, seed=seed, mean=mean, stddev=std, out=np.empty(1, np.float32), offset=0)
+    v = np.empty(min(_SCRATCH, tensor.numel()), np.float32)
+    u = np.empty_like(v)
+    tail_stream = _g.fold_in(stream, TRUNC_TAG)
     threads = max(1, torch.get_num_threads())
 
     def run(flat, start):
         for s in range(0, flat.numel(), _SCRATCH):
             n = min(_SCRATCH, flat.numel() - s)
-            _g.uniform(seed=seed, out=u[:n], stream=stream, offset=start + s, threads=threads)
-            p = torch.from_numpy(u[:n]).double().add_(1.0).mul_(0.5 * (p_hi - p_lo)).add_(p_lo)
-            z = torch.special.ndtri(p).mul_(std).add_(mean).clamp_(a, b)
-            flat[s:s + n].copy_(z)
+            _g.random_normal(shape=shape, seed=seed, mean=mean, stddev=std, out=v[:n], offset=start + s, threads=threads)
+            out = np.flatnonzero((v[:n] < a) | (v[:n] > b))
+            if len(out):  # few: 1 - P(a <= v <= b) of the elements
+                _g.uniform(seed=seed, out=u[:n], stream=tail_stream, offset=start + s, threads=threads)
+                q = torch.from_numpy(u[out].astype(np.float64)).add_(1.0).mul_(0.5 * (p_hi - p_lo)).add_(p_lo)
+                z = torch.special.ndtri(q).mul_(-std if flip else std).add_(mean).clamp_(a, b)
+                v[out] = z.numpy().astype(np.float32)
+            flat[s:s + n].copy_(torch.from_numpy(v[:n]))
 
     return _apply(tensor, run)
 
@@ -518,7 +537,6 @@ class KeyedError(RuntimeError):
 _TENSOR_RANDOM = ("bernoulli_", "cauchy_", "exponential_", "geometric_", "log_normal_", "random_")
 _FACTORY_RANDOM = ("rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
                    "normal", "bernoulli", "multinomial", "poisson")
-_INIT_UNKEYED = ("orthogonal_", "sparse_")
 
 
 class _Keyed(torch.overrides.TorchFunctionMode):
@@ -550,7 +568,6 @@ class _Keyed(torch.overrides.TorchFunctionMode):
         }
         self.unkeyed = {getattr(torch.Tensor, n) for n in _TENSOR_RANDOM}
         self.unkeyed |= {getattr(torch, n) for n in _FACTORY_RANDOM if hasattr(torch, n)}
-        self.unkeyed |= {getattr(init, n) for n in _INIT_UNKEYED}
 
     def _t_uniform(self, t, a=0.0, b=1.0, *, generator=None, **kw):
         return self._draw(uniform_, "Tensor.uniform_", t, kw.get("from", a), kw.get("to", b))
