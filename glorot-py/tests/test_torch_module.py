@@ -267,3 +267,14 @@ def test_keyed_names_and_repeated_draws():
             mm = nn.Linear(2, 2)
         with gt.keyed(mm, seed=1):
             pass
+
+
+def test_stub_matches_module():
+    import ast
+    import os
+
+    stub = os.path.join(os.path.dirname(gt.__file__), "torch.pyi")
+    tree = ast.parse(open(stub).read())
+    names = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    names |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)}
+    assert names == set(gt.__all__)

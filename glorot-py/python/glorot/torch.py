@@ -7,7 +7,8 @@ a keyword ``seed`` (required) and ``stream`` (default 0), and fill the tensor in
 ``torch.no_grad()``, fans computed as PyTorch computes them (``(out, in, *kernel)``).
 Tensors of float32, float16 and bfloat16 are accepted; contiguous CPU tensors are written
 directly, others (another device, non-contiguous) through a CPU scratch of their size.
-PyTorch's ``generator`` argument is not supported (glorot's stream replaces it).
+PyTorch's ``generator`` argument is not supported (glorot's stream replaces it). Fills run
+on ``torch.get_num_threads()`` threads (the bits do not depend on it).
 
 **DTensors.** A ``torch.distributed.tensor.DTensor`` (any mesh; ``Shard(d)``,
 ``_StridedShard`` as FSDP2 × TP makes it, ``Replicate()``; uneven shards as torch chunks
@@ -54,6 +55,9 @@ __all__ = [
     "keyed",
     "stream_name",
     "local_indices",
+    "KeyedError",
+    "NORMAL_MAX_ABS",
+    "TRUNC_TAG",
 ]
 
 _DIRECT = {torch.float32, torch.float16, torch.bfloat16}
@@ -628,7 +632,8 @@ def keyed(model, seed, *, stream=0, strict=True):
     them): a keyed op on a tensor that is not a whole parameter or buffer of ``model`` (a
     slice, a temporary), ``Tensor.bernoulli_/cauchy_/exponential_/geometric_/log_normal_/
     random_``, ``torch.rand/randn/randint/randperm/normal/bernoulli/multinomial/poisson``
-    and ``*_like``, ``nn.init.orthogonal_``/``sparse_``. PyTorch's ``generator`` argument is
+    and ``*_like``, and so ``nn.init.orthogonal_``/``sparse_`` (which draw into a
+    temporary). PyTorch's ``generator`` argument is
     ignored. Parameters must have storage (after ``to_empty``); tied parameters are drawn
     from the name ``named_parameters()`` reports first.
     """
