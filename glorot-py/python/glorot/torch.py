@@ -118,6 +118,8 @@ def local_indices(shape, mesh_shape, coordinate, placements):
     ``Partial`` raises ``ValueError`` (a partial sum has no elementwise value to draw).
     """
     types = _dtensor_types()
+    if types is None:
+        raise ValueError("placements: this torch has no torch.distributed.tensor")
     _, Shard, Strided, Replicate, Partial = types
     shape = tuple(int(n) for n in shape)
     idx = [np.arange(n, dtype=np.int64) for n in shape]
@@ -315,7 +317,9 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, s
     if a == mean - 2.0 * std and b == mean + 2.0 * std:
         return _native(_g.trunc_normal, tensor, seed, stream, "keras", {"mean": mean, "std": std})
     lo, hi = (a - mean) / std, (b - mean) / std
-    if lo <= -NORMAL_MAX_ABS * 1.001 and hi >= NORMAL_MAX_ABS * 1.001:
+    # Beyond NORMAL_MAX_ABS with room for float32 rounding of mean + std * z.
+    room = min(-lo, hi) - NORMAL_MAX_ABS
+    if room > 1e-3 * NORMAL_MAX_ABS and room * std > 4 * float(np.spacing(np.float32(abs(mean) + NORMAL_MAX_ABS * std))):
         return _native(_g.random_normal, tensor, seed, stream, "keras", {"mean": mean, "stddev": std})
     _check_tensor(tensor)
     seed, stream = check_seed(seed), check_seed(stream, "stream")
