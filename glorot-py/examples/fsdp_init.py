@@ -16,7 +16,6 @@ oversubscribe two cores; set ``--threads`` for more.
 """
 
 import argparse
-import math
 import os
 import resource
 import socket
