@@ -67,7 +67,7 @@ _DIRECT = {torch.float32, torch.float16, torch.bfloat16}
 #: deviations from the mean never cuts.
 NORMAL_MAX_ABS = 8.206654
 
-#: Inverse-CDF truncated normals are computed in pieces of at most this many elements.
+#: General-cut truncated normals are computed in float32 pieces of at most this many elements.
 _SCRATCH = 1 << 20
 
 #: ``trunc_normal_`` draws the inverse-CDF replacements for values outside ``[a, b]`` from
