@@ -167,6 +167,7 @@ def rank_main(args):
             for p in model.parameters():
                 p.to_local().zero_()
         base = rss_bytes()
+        dist.barrier()  # both ranks start each timing together
         t0 = time.perf_counter()
         glorot_init(model)
         t_glorot = time.perf_counter() - t0
