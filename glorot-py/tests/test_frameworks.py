@@ -187,8 +187,8 @@ def test_torch_in_place():
         gt.xavier_normal_(torch.zeros(3, 3, dtype=torch.float64), seed=1)
     with pytest.raises(ValueError, match="seed"):
         gt.xavier_normal_(torch.zeros(3, 3), seed=-2)
-    with pytest.raises(ValueError, match="a, b"):
-        gt.trunc_normal_(torch.zeros(3, 3), std=0.02, seed=1)
+    with pytest.raises(ValueError, match="a must be < b"):
+        gt.trunc_normal_(torch.zeros(3, 3), a=1.0, b=0.5, seed=1)
 
 
 def test_torch_init_module():
@@ -202,7 +202,8 @@ def test_torch_init_module():
     for (na, pa), (nb, pb) in zip(a.named_parameters(), b.named_parameters()):
         assert torch.equal(pa, pb), na
     w = dict(a.named_parameters())["3.weight"].detach().numpy()
-    _bits_equal(w, glorot.xavier_uniform((10, 288), 123, stream=glorot.name_stream("3.weight")))
+    # PyTorch's Linear default: kaiming_uniform_(a=sqrt(5)) (test_torch_module.py has the rest)
+    _bits_equal(w, glorot.kaiming_uniform(shape=(10, 288), seed=123, a=math.sqrt(5), stream=glorot.name_stream("3.weight")))
     c = gt.init_module_(make(), 124)
     assert not torch.equal(dict(a.named_parameters())["0.weight"], dict(c.named_parameters())["0.weight"])
     assert glorot.name_stream("0.weight") != glorot.name_stream("0.bias")
