@@ -230,7 +230,10 @@ fn arg_dtype(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Dt>> {
     };
     // numpy knows the name "bfloat16" only once ml_dtypes has registered it: import it for
     // the caller (`dtype="bfloat16"` works without `import ml_dtypes`).
-    if obj.cast::<PyString>().is_ok_and(|s| s.to_cow().is_ok_and(|s| s == "bfloat16")) {
+    if obj
+        .cast::<PyString>()
+        .is_ok_and(|s| s.to_cow().is_ok_and(|s| s == "bfloat16"))
+    {
         obj.py().import("ml_dtypes").map_err(|_| {
             type_error(
                 "dtype 'bfloat16' needs the ml_dtypes package (pip install ml_dtypes)".to_owned(),
