@@ -25,10 +25,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 # Idempotent: pip does nothing for what is already installed.
 "$VENV/bin/pip" install -q maturin auditwheel numpy ml_dtypes pytest keras "jax[cpu]" torch
-# An older ci/python.sh installed glorot into the tool venv (maturin develop): the tests
-# must not find it there.
-"$VENV/bin/pip" uninstall -q -y glorot 2>/dev/null || true
-echo "python venv ready ($(( $(now) - t ))s): $("$VENV/bin/python" -c 'import numpy, keras, jax, torch; print("numpy", numpy.__version__, "keras", keras.__version__, "jax", jax.__version__, "torch", torch.__version__)')"
+echo "python venv ready ($(( $(now) - t ))s): $(KERAS_BACKEND=jax "$VENV/bin/python" -c 'import numpy, keras, jax, torch; print("numpy", numpy.__version__, "keras", keras.__version__, "jax", jax.__version__, "torch", torch.__version__)')"
 
 t=$(now)
 cargo clippy -p glorot-py --all-targets -- -D warnings
@@ -47,7 +44,8 @@ if [ "${#wheels[@]}" != 1 ] || [[ "${wheels[0]}" != glorot-*-cp39-abi3-manylinux
 fi
 wheel=$DIST/wheel/${wheels[0]}
 "$VENV/bin/auditwheel" show "$wheel" | tee "$DIST/auditwheel.txt"
-grep -q 'is consistent with the following platform tag' "$DIST/auditwheel.txt"
+# auditwheel wraps its lines: match on the text with the line breaks taken out.
+tr '\n' ' ' <"$DIST/auditwheel.txt" | grep -q 'is consistent with the following platform tag: "manylinux_'
 echo "wheel ${wheels[0]} built and accepted by auditwheel ($(( $(now) - t ))s)"
 
 # fresh_venv DIR: a new venv whose site-packages come first, then the tool venv's (for
