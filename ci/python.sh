@@ -78,8 +78,9 @@ t=$(now)
 sdist=$(ls "$DIST"/sdist/glorot-*.tar.gz)
 SDIST_VENV=$CROSS_DIR/venv-sdist
 fresh_venv "$SDIST_VENV"
-# --no-build-isolation: maturin comes from the tool venv instead of a download each run.
-"$SDIST_VENV/bin/pip" install -q --no-deps --no-build-isolation "$sdist"
+# --no-build-isolation: maturin (the module and its binary) comes from the tool venv
+# instead of a download each run.
+PATH=$VENV/bin:$PATH "$SDIST_VENV/bin/pip" install -q --no-deps --no-build-isolation "$sdist"
 probe='import glorot, hashlib; print(glorot.__version__, glorot.__file__.startswith(__import__("sys").prefix), hashlib.sha256(glorot.glorot_normal((100, 64), 42).tobytes()).hexdigest())'
 from_sdist=$(cd / && "$SDIST_VENV/bin/python" -c "$probe")
 from_wheel=$(cd / && "$TEST_VENV/bin/python" -c "$probe")
