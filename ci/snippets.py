@@ -61,6 +61,7 @@ def blocks(path):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # progress lines as they happen, in CI logs
     workdir = pathlib.Path(sys.argv[1])
     failed, ran, skipped = [], 0, 0
     for name in sys.argv[2:]:

@@ -52,6 +52,6 @@ env -i \
     KERAS_BACKEND=jax \
     JAX_PLATFORMS=cpu \
     LANG=C.UTF-8 \
-    python3 "$REPO/ci/snippets.py" "$WORK/repo" README.md glorot-py/README.md docs/GUIDE.md
+    python3 -u "$REPO/ci/snippets.py" "$WORK/repo" README.md glorot-py/README.md docs/GUIDE.md
 
 echo "[snippets] done ($(( $(now) - t0 )) s)"
