@@ -336,61 +336,41 @@ pub unsafe extern "C" fn glorot_calculate_gain(
     }
 }
 
-/// Writes elements `offset .. offset + len - 1` of the standard normal stream of the key
-/// `(seed, stream)` to `out[0..len]`. Errors: `GLOROT_ERR_NULL_POINTER`,
-/// `GLOROT_ERR_INVALID_ARGUMENT`, `GLOROT_ERR_RANGE_OVERFLOW`.
-///
-/// # Safety
-/// For `len > 0`, `out` must point to `len` writable floats that nothing else accesses
-/// during the call. `out` may be NULL when `len == 0`.
-#[no_mangle]
-pub unsafe extern "C" fn glorot_normal(
-    seed: u64,
-    stream: u64,
-    offset: u64,
-    out: *mut f32,
-    len: usize,
-) -> c_int {
-    let key = Key::with_stream(seed, stream);
-    // SAFETY: this function's contract is `with_out`'s.
-    unsafe { with_out(out, len, |o| sample::normal(key, offset, o)) }
+/// The three samplers, one entry each: `fn name => sample::function;`, each becoming
+/// `name(seed, stream, offset, out, len) -> c_int` (read by cbindgen macro-expanded, as
+/// `c_initializers!`).
+macro_rules! c_samplers {
+    ($($(#[doc = $doc:literal])* fn $name:ident => $f:path;)*) => {$(
+        $(#[doc = $doc])*
+        ///
+        /// # Safety
+        /// For `len > 0`, `out` must point to `len` writable floats that nothing else accesses
+        /// during the call. `out` may be NULL when `len == 0`.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            seed: u64,
+            stream: u64,
+            offset: u64,
+            out: *mut f32,
+            len: usize,
+        ) -> c_int {
+            let key = Key::with_stream(seed, stream);
+            // SAFETY: this function's contract is `with_out`'s.
+            unsafe { with_out(out, len, |o| $f(key, offset, o)) }
+        }
+    )*};
 }
 
-/// As `glorot_normal`, for the standard normal truncated to [-2, 2] (standard deviation
-/// 0.87962566103423978).
-///
-/// # Safety
-/// For `len > 0`, `out` must point to `len` writable floats that nothing else accesses
-/// during the call. `out` may be NULL when `len == 0`.
-#[no_mangle]
-pub unsafe extern "C" fn glorot_truncated_normal(
-    seed: u64,
-    stream: u64,
-    offset: u64,
-    out: *mut f32,
-    len: usize,
-) -> c_int {
-    let key = Key::with_stream(seed, stream);
-    // SAFETY: this function's contract is `with_out`'s.
-    unsafe { with_out(out, len, |o| sample::truncated_normal(key, offset, o)) }
-}
-
-/// As `glorot_normal`, for the uniform distribution on [-1, 1) (multiples of 2^-23).
-///
-/// # Safety
-/// For `len > 0`, `out` must point to `len` writable floats that nothing else accesses
-/// during the call. `out` may be NULL when `len == 0`.
-#[no_mangle]
-pub unsafe extern "C" fn glorot_uniform(
-    seed: u64,
-    stream: u64,
-    offset: u64,
-    out: *mut f32,
-    len: usize,
-) -> c_int {
-    let key = Key::with_stream(seed, stream);
-    // SAFETY: this function's contract is `with_out`'s.
-    unsafe { with_out(out, len, |o| sample::uniform(key, offset, o)) }
+c_samplers! {
+    /// Writes elements `offset .. offset + len - 1` of the standard normal stream of the key
+    /// `(seed, stream)` to `out[0..len]`. Errors: `GLOROT_ERR_NULL_POINTER`,
+    /// `GLOROT_ERR_INVALID_ARGUMENT`, `GLOROT_ERR_RANGE_OVERFLOW`.
+    fn glorot_normal => sample::normal;
+    /// As `glorot_normal`, for the standard normal truncated to [-2, 2] (standard deviation
+    /// 0.87962566103423978).
+    fn glorot_truncated_normal => sample::truncated_normal;
+    /// As `glorot_normal`, for the uniform distribution on [-1, 1) (multiples of 2^-23).
+    fn glorot_uniform => sample::uniform;
 }
 
 /// The initializers, one entry each: `fn name(<its C parameters after seed, stream, offset,
