@@ -37,7 +37,7 @@ use ::half::{bf16 as Bf16, f16 as F16};
 
 use crate::chunk::{CHUNK, SIMD};
 use crate::fill::{fill_checked, Sampler};
-use crate::{Error, Fans, Initializer, Key, Sampling};
+use crate::{Error, Fans, Initializer, Key, Layout, Sampling};
 
 pub use ::half::{bf16, f16};
 
@@ -129,6 +129,30 @@ pub trait InitializerHalf: Initializer {
         check(offset, out.len())?;
         fill_sampling(&s, key, offset, out);
         Ok(())
+    }
+
+    /// [`Initializer::fill_shape`] in half precision: the whole tensor of `shape`, its fans
+    /// computed in `layout`, each value `H::from_f32` of the `f32` one.
+    ///
+    /// ```
+    /// use glorot::half::{bf16, InitializerHalf};
+    /// use glorot::{GlorotNormal, Key, Layout};
+    /// let mut w = vec![bf16::ZERO; 3 * 3 * 16 * 32];
+    /// GlorotNormal.fill_shape_half(&[3, 3, 16, 32], Layout::Keras, Key::new(42), &mut w)?;
+    /// # Ok::<(), glorot::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`Initializer::fill_shape`]. On `Err`, `out` is untouched.
+    fn fill_shape_half<H: HalfFloat>(
+        &self,
+        shape: &[usize],
+        layout: Layout<'_>,
+        key: Key,
+        out: &mut [H],
+    ) -> Result<(), Error> {
+        let fans = crate::init::whole_tensor_fans(shape, layout, out.len())?;
+        self.fill_half(fans, key, 0, out)
     }
 }
 

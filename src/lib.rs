@@ -1,20 +1,44 @@
 #![no_std]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, see Cargo.toml) labels feature-gated items with their feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! Neural-network weight initialisation — Glorot/Xavier normal and the variance-scaling
-//! family — over a vectorized, bit-reproducible `f32` Ziggurat.
+//! family, Keras', PyTorch's and JAX's flavours by name — over a vectorized,
+//! bit-reproducible `f32` Ziggurat.
 //!
 //! `glorot` is `#![no_std]` and needs no heap: the same code runs in microcontroller
-//! firmware and on a many-core host, and a [`Key`] gives the same weights on both.
+//! firmware and on a many-core host, and a [`Key`] gives the same weights on both. Any
+//! slice of a tensor can be computed on its own, with the bits of the whole fill.
 //!
 //! ```
-//! use glorot::{sample, Key};
-//! let mut w = [0.0f32; 6400];
-//! sample::normal(Key::new(42), 0, &mut w)?; // standard normal, element 0..6400
-//! # Ok::<(), glorot::Error>(())
+//! use glorot::{GlorotNormal, Initializer, Key, Layout};
+//!
+//! fn main() -> Result<(), glorot::Error> {
+//!     // Keras' GlorotNormal for a Conv2D 3×3, 16 → 32 channels kernel (HWIO), layer 0 of
+//!     // model seed 42.
+//!     let mut kernel = vec![0.0f32; 3 * 3 * 16 * 32];
+//!     let key = Key::new(42).fold_in(0);
+//!     GlorotNormal.fill_shape(&[3, 3, 16, 32], Layout::Keras, key, &mut kernel)?;
+//!
+//!     // Elements 1000..1100 alone (another thread, core or machine): the same bits.
+//!     let mut part = [0.0f32; 100];
+//!     GlorotNormal.fill_shape_range(&[3, 3, 16, 32], Layout::Keras, key, 1000, &mut part)?;
+//!     assert_eq!(&kernel[1000..1100], &part[..]);
+//!     Ok(())
+//! }
 //! ```
 //!
-//! # Layers
+//! More: the guide ([`docs/GUIDE.md`](https://docs.rs/crate/glorot/latest/source/docs/GUIDE.md):
+//! each framework's names, one seed for a whole model, sharding, checking a device, C,
+//! half precision, Python), the stream specification
+//! ([`docs/STREAM.md`](https://docs.rs/crate/glorot/latest/source/docs/STREAM.md): what
+//! every output bit is, enough to reimplement it), every kind of bad input and what it gets
+//! ([`docs/ERRORS.md`](https://docs.rs/crate/glorot/latest/source/docs/ERRORS.md)), and
+//! the README (the C ABI, the `glorot` command, the Python package, the burn and candle
+//! adapters).
+//!
+//! # Modules
 //! - [`init`]: the initializers — Keras 3's [`GlorotNormal`], [`GlorotUniform`], [`HeNormal`],
 //!   [`HeUniform`], [`LecunNormal`], [`LecunUniform`], [`VarianceScaling`] (with JAX's
 //!   [`FanMode::FanGeoAvg`]), [`RandomNormal`], [`TruncatedNormal`], [`RandomUniform`], and
@@ -39,6 +63,24 @@
 //!   `offset .. offset + out.len()` of the key's stream, so a tensor can be filled in
 //!   pieces — on other threads, cores or machines — with the bits of one call. There is no
 //!   thread pool inside; bring your own executor.
+//!
+//! # Crate features
+//! Both are documented on docs.rs (all features, each item labelled with its feature).
+//! - `half` (off by default): the `half` module — fills of `half::f16` and `half::bf16`, sampled in
+//!   `f32` by the same stream contract and rounded to nearest even; for the samplers and,
+//!   through `half::InitializerHalf`, for every [`Initializer`]. `no_std`, no heap.
+//!
+//! - `ndarray` (off by default): the `ndarray` module — fill any ndarray
+//!   `ArrayBase` of `f32` (any memory order, each element by its logical row-major index) or
+//!   build an `Array`. `no_std`; ndarray itself links `alloc`.
+//!
+//! Nothing in the library needs `std`, with or without features, nor `alloc`, except
+//! through ndarray when the `ndarray` feature is on. It is
+//! `#![deny(unsafe_code)]` with one exception, `ziggurat/x86.rs`: the x86 layer lookup
+//! (SSE2/AVX loads and shuffles) and, for x86-64 builds without AVX2, an AVX2 copy of the
+//! kernels chosen at run time when the CPU has AVX2 (detected by `cpufeatures`, no `std`).
+//! Each `unsafe` block states its safety argument; both are tested against the portable
+//! code, bit for bit.
 //!
 //! # Determinism (stream contract, version 2)
 //! A tensor's values are a pure function of (seed, stream id, element index, sampler) —
@@ -101,23 +143,6 @@
 //! `tests/support/gen_tables.rs` and checked by a test that regenerates them;
 //! `docs/STREAM.md` gives each table's hash.
 //!
-//! # Crate features
-//! - `half` (off by default): the `half` module — fills of `half::f16` and `half::bf16`, sampled in
-//!   `f32` by the same stream contract and rounded to nearest even; for the samplers and,
-//!   through `half::InitializerHalf`, for every [`Initializer`]. `no_std`, no heap.
-//!
-//! - `ndarray` (off by default): the [`ndarray`](mod@ndarray) module — fill any ndarray
-//!   `ArrayBase` of `f32` (any memory order, each element by its logical row-major index) or
-//!   build an `Array`. `no_std`; ndarray itself links `alloc`.
-//!
-//! Nothing in the library needs `std`, with or without features, nor `alloc`, except
-//! through ndarray when the `ndarray` feature is on. It is
-//! `#![deny(unsafe_code)]` with one exception, `ziggurat/x86.rs`: the x86 layer lookup
-//! (SSE2/AVX loads and shuffles) and, for x86-64 builds without AVX2, an AVX2 copy of the
-//! kernels chosen at run time when the CPU has AVX2 (detected by `cpufeatures`, no `std`).
-//! Each `unsafe` block states its safety argument; both are tested against the portable
-//! code, bit for bit.
-//!
 //! # Performance
 //! Measured on one core of a shared 2-core AMD Zen 3 machine (`docs/PERFORMANCE.md` has
 //! the tables and the commands that reproduce them): `sample::normal` fills at about
@@ -150,11 +175,13 @@ mod error;
 mod fans;
 mod fill;
 #[cfg(feature = "half")]
+#[cfg_attr(docsrs, doc(cfg(feature = "half")))]
 pub mod half;
 pub mod init;
 mod key;
 mod lanes;
 #[cfg(feature = "ndarray")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ndarray")))]
 pub mod ndarray;
 pub mod reference;
 pub mod sample;

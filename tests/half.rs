@@ -6,8 +6,9 @@
 use glorot::half::{self, bf16, f16, HalfFloat, InitializerHalf};
 use glorot::{
     sample, Distribution, Error, FanMode, Fans, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
-    Initializer, KaimingNormal, KaimingUniform, Key, LecunNormal, LecunUniform, Nonlinearity,
-    RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, XavierNormal, XavierUniform,
+    Initializer, KaimingNormal, KaimingUniform, Key, Layout, LecunNormal, LecunUniform,
+    Nonlinearity, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, XavierNormal,
+    XavierUniform,
 };
 use proptest::prelude::*;
 
@@ -345,4 +346,33 @@ fn empty_output_behaves_as_the_f32_fill() {
         Err(Error::InvalidParameter)
     );
     assert_eq!(half::normal(Key::new(1), u64::MAX, &mut none), Ok(()));
+}
+
+/// `fill_shape_half` is `fill_shape` rounded, and checks the length as `fill_shape` does.
+#[test]
+fn fill_shape_half_is_fill_shape_rounded() {
+    let shape = [3, 3, 16, 32];
+    let key = Key::new(42).fold_in(0);
+    let mut w = vec![0.0f32; 3 * 3 * 16 * 32];
+    GlorotNormal
+        .fill_shape(&shape, Layout::Keras, key, &mut w)
+        .unwrap();
+    let mut h = vec![bf16::ZERO; w.len()];
+    GlorotNormal
+        .fill_shape_half(&shape, Layout::Keras, key, &mut h)
+        .unwrap();
+    assert!(h.iter().zip(&w).all(|(h, w)| *h == bf16::from_f32(*w)));
+    let mut f = vec![f16::ZERO; w.len()];
+    XavierNormal { gain: 1.0 }
+        .fill_shape_half(&[32, 16, 3, 3], Layout::Torch, key, &mut f)
+        .unwrap();
+    let mut short = vec![bf16::from_f32(7.0); w.len() - 1];
+    assert_eq!(
+        GlorotNormal.fill_shape_half(&shape, Layout::Keras, key, &mut short),
+        Err(Error::LengthMismatch {
+            expected: w.len() as u64,
+            actual: w.len() - 1
+        })
+    );
+    assert!(short.iter().all(|x| *x == bf16::from_f32(7.0)));
 }

@@ -7,7 +7,7 @@
 //! use burn::tensor::Device;
 //! use glorot::Key;
 //!
-//! let device = Device::ndarray();
+//! let device = Device::flex();
 //! let layer = LinearConfig::new(64, 32).init(&device);
 //! let layer = glorot_burn::reinit(layer, Key::new(42))?; // weight: GlorotNormal, bias: zeros
 //! # Ok::<(), glorot::Error>(())
@@ -47,7 +47,7 @@ use glorot::{element_count, Error, Fans, GlorotNormal, Initializer, Key, Layout}
 /// ```
 /// use burn::tensor::{Device, Tensor};
 /// use glorot::{GlorotNormal, Initializer, Key, Layout};
-/// let t: Tensor<2> = glorot_burn::tensor(&GlorotNormal, [64, 32], Layout::Keras, Key::new(1), &Device::ndarray())?;
+/// let t: Tensor<2> = glorot_burn::tensor(&GlorotNormal, [64, 32], Layout::Keras, Key::new(1), &Device::flex())?;
 /// let mut w = vec![0.0f32; 64 * 32];
 /// GlorotNormal.fill_shape(&[64, 32], Layout::Keras, Key::new(1), &mut w)?;
 /// assert_eq!(t.into_data().to_vec::<f32>().unwrap(), w);
@@ -78,7 +78,7 @@ where
 /// use burn::tensor::{Device, Tensor};
 /// use glorot::{Key, Layout, TruncatedNormal};
 /// let w: Param<Tensor<4>> = glorot_burn::param(
-///     &TruncatedNormal::default(), [32, 16, 3, 3], Layout::Torch, Key::new(1), &Device::ndarray())?;
+///     &TruncatedNormal::default(), [32, 16, 3, 3], Layout::Torch, Key::new(1), &Device::flex())?;
 /// assert_eq!(w.val().dims(), [32, 16, 3, 3]);
 /// # Ok::<(), glorot::Error>(())
 /// ```
@@ -121,6 +121,16 @@ impl core::fmt::Debug for ParamInit<'_> {
 
 /// The rule [`reinit`] uses (see the [crate docs](crate)): `gamma` → ones, `bias`/`beta` →
 /// zeros, rank 2 → GlorotNormal/Keras, rank ≥ 3 → GlorotNormal/Torch, otherwise kept.
+///
+/// The name is the path's **last segment** (`norm.gamma` is a `gamma`; `gamma_net.weight`
+/// is a `weight`), and the name wins over the rank: a rank-2 `bias` gets zeros.
+///
+/// ```
+/// use glorot_burn::{default_rule, ParamInit};
+/// assert!(matches!(default_rule("layers.0.bias", &[4, 8]), ParamInit::Constant(0.0)));
+/// assert!(matches!(default_rule("gamma_net.weight", &[4, 8]), ParamInit::Init(..)));
+/// assert!(matches!(default_rule("norm.gamma", &[8]), ParamInit::Constant(1.0)));
+/// ```
 pub fn default_rule(path: &str, shape: &[usize]) -> ParamInit<'static> {
     let name = path.rsplit('.').next().unwrap_or(path);
     match (name, shape.len()) {
@@ -155,7 +165,7 @@ pub fn reinit<M: Module>(module: M, key: Key) -> Result<M, Error> {
 /// use burn::tensor::Device;
 /// use glorot::{HeNormal, Key, Layout};
 /// use glorot_burn::ParamInit;
-/// let device = Device::ndarray();
+/// let device = Device::flex();
 /// let conv = Conv2dConfig::new([3, 8], [3, 3]).init(&device);
 /// // He normal for every weight (PyTorch layout), biases kept as burn made them:
 /// let conv = glorot_burn::reinit_with(conv, Key::new(7), |path, shape| match shape.len() {

@@ -27,7 +27,12 @@ fn bits<const D: usize>(t: Tensor<D>) -> Vec<u32> {
 
 #[test]
 fn tensors_hold_the_glorot_bits_on_plain_and_autodiff_devices() {
-    for device in [Device::ndarray(), Device::ndarray().autodiff()] {
+    for device in [
+        Device::flex(),
+        Device::flex().autodiff(),
+        Device::ndarray(),
+        Device::ndarray().autodiff(),
+    ] {
         let key = Key::with_stream(5, 3);
         let inits: [(&dyn Initializer, Layout<'_>); 3] = [
             (&GlorotNormal, Layout::Keras),
@@ -38,7 +43,11 @@ fn tensors_hold_the_glorot_bits_on_plain_and_autodiff_devices() {
             let t = glorot_burn::tensor(init, [33, 70], layout, key, &device).unwrap();
             assert_eq!(bits(t), expected(init, &[33, 70], layout, key));
             let p = glorot_burn::param(init, [4, 3, 5, 5], layout, key, &device).unwrap();
-            assert!(p.val().is_require_grad() || device == Device::ndarray());
+            assert!(
+                p.val().is_require_grad()
+                    || device == Device::ndarray()
+                    || device == Device::flex()
+            );
             assert_eq!(bits(p.val()), expected(init, &[4, 3, 5, 5], layout, key));
         }
     }

@@ -58,6 +58,9 @@ fn wrap(e: glorot::Error) -> candle_core::Error {
 /// # Errors
 /// A wrapped [`glorot::Error`]: those of [`Initializer::fill_shape`] (fans, parameters), or
 /// `ShapeOverflow` if the element count does not fit in memory. Nothing is allocated then.
+/// candle's `Error::Wrapped` keeps only the message (`e.to_string()` is glorot's); the
+/// typed error is what `Fans::from_shape(dims, layout).and_then(|f| initializer.sampling(f))`
+/// returns for the same arguments.
 pub fn tensor<I, S>(
     initializer: &I,
     shape: S,

@@ -321,26 +321,32 @@ pub fn run(p: &Plan) -> Result<(), String> {
             "min_values": p.min_values,
             "results": results,
         });
-        println!("{doc:#}");
+        outln!("{doc:#}");
         return Ok(());
     }
-    println!("glorot bench (glorot-cli {})", env!("CARGO_PKG_VERSION"));
-    println!("cpu      {}", cpu());
-    println!("kernel   {} (build: {})", sample::kernel(), build());
-    println!(
+    outln!("glorot bench (glorot-cli {})", env!("CARGO_PKG_VERSION"));
+    outln!("cpu      {}", cpu());
+    outln!("kernel   {} (build: {})", sample::kernel(), build());
+    outln!(
         "method   {} thread(s); warm-up, then {} interleaved repetitions, medians",
-        p.threads, p.reps
+        p.threads,
+        p.reps
     );
-    println!("ratios   reference time / case time, same repetition (> 1: the case is faster)");
+    outln!("ratios   reference time / case time, same repetition (> 1: the case is faster)");
     for (size, iters) in p.sizes.iter().zip(&iters) {
-        println!();
-        println!("{size} values ({iters} fill(s) per repetition)");
-        println!(
+        outln!();
+        outln!("{size} values ({iters} fill(s) per repetition)");
+        outln!(
             "{:<38} {:>9} {:>11} {:>13} {:>10} {:>12}",
-            "case", "ns/value", "M values/s", "× rand_distr", "× uniform", "× fill(1.0)"
+            "case",
+            "ns/value",
+            "M values/s",
+            "× rand_distr",
+            "× uniform",
+            "× fill(1.0)"
         );
         for r in all.iter().filter(|r| r.size == *size) {
-            println!(
+            outln!(
                 "{:<38} {:>9.3} {:>11.0} {:>13.2} {:>10.2} {:>12.2}",
                 r.name,
                 r.ns_per_value,

@@ -11,8 +11,8 @@ use glorot::half::{bf16, f16, InitializerHalf};
 use glorot::{
     element_count, Distribution, FanMode, Fans, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
     Initializer, KaimingNormal, KaimingUniform, Key, Layout, LecunNormal, LecunUniform,
-    RandomNormal, RandomUniform, Sampling, TruncatedNormal, VarianceScaling, XavierNormal,
-    XavierUniform,
+    Nonlinearity, RandomNormal, RandomUniform, Sampling, TruncatedNormal, VarianceScaling,
+    XavierNormal, XavierUniform,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use npyz::WriterBuilder;
@@ -37,9 +37,9 @@ pub enum Init {
     XavierNormal,
     /// PyTorch: uniform on ±gain * sqrt(6 / (fan_in + fan_out)). --gain (default 1)
     XavierUniform,
-    /// PyTorch: normal, stddev gain / sqrt(fan). --gain (default sqrt(2)), --mode fan_in|fan_out
+    /// PyTorch: normal, stddev gain / sqrt(fan). --a or --gain (default sqrt(2)), --mode fan_in|fan_out
     KaimingNormal,
-    /// PyTorch: uniform on ±gain * sqrt(3 / fan). --gain (default sqrt(2)), --mode fan_in|fan_out
+    /// PyTorch: uniform on ±gain * sqrt(3 / fan). --a or --gain (default sqrt(2)), --mode fan_in|fan_out
     KaimingUniform,
     /// Keras: normal. --mean (default 0), --stddev (default 0.05)
     RandomNormal,
@@ -67,7 +67,10 @@ impl Init {
                 self,
                 XavierNormal | XavierUniform | KaimingNormal | KaimingUniform
             ),
-            "mode" => matches!(self, VarianceScaling | KaimingNormal | KaimingUniform),
+            "mode" | "a" => {
+                matches!(self, KaimingNormal | KaimingUniform)
+                    || (flag == "mode" && self == VarianceScaling)
+            }
             "scale" | "distribution" => self == VarianceScaling,
             "mean" | "stddev" => matches!(self, RandomNormal | TruncatedNormal),
             "minval" | "maxval" => self == RandomUniform,
@@ -131,6 +134,10 @@ pub struct Params {
     /// xavier_* (default 1), kaiming_* (default sqrt(2): PyTorch's leaky_relu with a=0)
     #[arg(long, value_parser = positive)]
     gain: Option<f64>,
+    /// kaiming_*: PyTorch's `a`, the negative slope of leaky_relu; gain sqrt(2 / (1 + a²)).
+    /// nn.Linear's and nn.Conv*'s default is kaiming_uniform with --a 2.23606797749979 (sqrt(5))
+    #[arg(long, value_parser = finite, conflicts_with = "gain")]
+    a: Option<f64>,
     /// variance_scaling (default fan_in); kaiming_* (fan_in or fan_out; default fan_in)
     #[arg(long, value_enum)]
     mode: Option<Mode>,
@@ -211,6 +218,16 @@ fn positive(v: &str) -> Result<f64, String> {
     }
 }
 
+/// A finite number.
+fn finite(v: &str) -> Result<f64, String> {
+    let x = number(v)?;
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!("must be finite, got {v}"))
+    }
+}
+
 /// A finite `f32`.
 fn finite_f32(v: &str) -> Result<f32, String> {
     let x = number(v)? as f32;
@@ -274,6 +291,7 @@ pub fn initializer(init: Init, p: &Params) -> Result<Box<dyn Initializer + Sync>
     let name = init.name();
     for (flag, given) in [
         ("gain", p.gain.is_some()),
+        ("a", p.a.is_some()),
         ("mode", p.mode.is_some()),
         ("scale", p.scale.is_some()),
         ("distribution", p.distribution.is_some()),
@@ -296,7 +314,13 @@ pub fn initializer(init: Init, p: &Params) -> Result<Box<dyn Initializer + Sync>
         m @ (FanMode::FanIn | FanMode::FanOut) => Ok(m),
         _ => Err("kaiming_* take --mode fan_in or fan_out (as PyTorch)".to_string()),
     };
-    let kaiming_gain = p.gain.unwrap_or(std::f64::consts::SQRT_2);
+    // PyTorch's calculate_gain("leaky_relu", a); a = 0 (the default) gives sqrt(2).
+    let kaiming_gain = match (p.gain, p.a) {
+        (Some(gain), _) => gain,
+        (None, a) => Nonlinearity::LeakyRelu(a.unwrap_or(0.0))
+            .gain()
+            .map_err(|e| format!("--a: {e}"))?,
+    };
     let mean = p.mean.unwrap_or(0.0);
     let stddev = p.stddev.unwrap_or(0.05);
     Ok(match init {
@@ -602,7 +626,7 @@ pub fn run(p: &Plan) -> Result<(), String> {
         None => fill_range::<f32>(p, &mut summary, |_| Ok(())).map_err(|e| e.to_string())?,
     }
     if p.stats {
-        print!("{}", stats_lines(p, &summary));
+        out!("{}", stats_lines(p, &summary));
     } else if p.out.is_none() {
         let sliced = p.offset != 0 || p.count != p.total;
         let mut title = format!(
@@ -620,7 +644,7 @@ pub fn run(p: &Plan) -> Result<(), String> {
                 p.offset as u128 + p.count as u128
             );
         }
-        print!("{}", report(&title, p.fans, p.sampling, &summary));
+        out!("{}", report(&title, p.fans, p.sampling, &summary));
     }
     Ok(())
 }

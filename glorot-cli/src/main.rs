@@ -7,12 +7,39 @@
 //! ```
 //!
 //! Exit status: 0 on success, 2 for bad arguments (one line on stderr, nothing on stdout,
-//! no file written), 1 for I/O errors (the message names the path).
+//! no file written), 1 for I/O errors (the message names the path). A closed stdout
+//! (`glorot completions zsh | head -3`) ends the program quietly with status 0.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Writes `text` to stdout. `print!` panics when the reader has gone (`| head`); this ends
+/// the program quietly with status 0 instead, as Unix filters do, and any other error of
+/// stdout with status 1 and one line.
+pub(crate) fn write_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("glorot: stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `print!` through [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(&format!($($arg)*)) };
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    () => { $crate::write_stdout("\n") };
+    ($($arg:tt)*) => { $crate::write_stdout(&format!("{}\n", format_args!($($arg)*))) };
+}
 
 mod bench;
 mod fill;
-
-use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -54,13 +81,23 @@ enum Command {
     },
 }
 
-/// A usage error as one line: clap's first line without its `error: ` prefix, plus the
-/// possible values when clap lists them.
+/// A usage error as one line: clap's first line without its `error: ` prefix; when that
+/// line ends in `:` (clap lists the missing arguments on the lines below), those lines
+/// joined to it; and the possible values when clap lists them.
 fn one_line(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or("bad arguments");
     let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    if msg.ends_with(':') {
+        let listed: Vec<&str> = lines
+            .clone()
+            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+            .collect();
+        if !listed.is_empty() {
+            msg = format!("{msg} {}", listed.join(", "));
+        }
+    }
     if let Some(values) = lines.find(|l| l.starts_with("[possible values:")) {
         msg = format!("{msg} {values}");
     }
@@ -81,7 +118,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "glorot", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "glorot", &mut script);
+            write_stdout(&String::from_utf8_lossy(&script));
             Ok(())
         }
         Some(Command::Bench(args)) => match bench::plan(&args) {
@@ -102,9 +141,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// Exit status 2 and one line on stderr.
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("glorot: {msg}");
-    eprintln!("Run with --help for usage.");
+    eprintln!("glorot: {msg} (glorot --help for usage)");
     ExitCode::from(2)
 }
 

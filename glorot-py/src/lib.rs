@@ -228,6 +228,18 @@ fn arg_dtype(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Dt>> {
             repr(obj)
         ))
     };
+    // numpy knows the name "bfloat16" only once ml_dtypes has registered it: import it for
+    // the caller (`dtype="bfloat16"` works without `import ml_dtypes`).
+    if obj
+        .cast::<PyString>()
+        .is_ok_and(|s| s.to_cow().is_ok_and(|s| s == "bfloat16"))
+    {
+        obj.py().import("ml_dtypes").map_err(|_| {
+            type_error(
+                "dtype 'bfloat16' needs the ml_dtypes package (pip install ml_dtypes)".to_owned(),
+            )
+        })?;
+    }
     let descr = PyArrayDescr::new(obj.py(), obj).map_err(|_| bad())?;
     dt_of(&descr).map(Some).ok_or_else(bad)
 }
@@ -387,8 +399,9 @@ impl<'py> Out<'py> {
 }
 
 /// The caller's `out`: a C-contiguous, writeable ndarray of one of the three formats (and
-/// of the format `dtype` asks for, if given). Its size is checked by the caller.
-fn arg_out<'py>(obj: &Bound<'py, PyAny>, want: Option<Dt>) -> PyResult<(Out<'py>, usize)> {
+/// of the format `dtype` asks for, if given), and its shape. Its shape is checked by the
+/// caller.
+fn arg_out<'py>(obj: &Bound<'py, PyAny>, want: Option<Dt>) -> PyResult<(Out<'py>, Vec<usize>)> {
     let arr = obj.cast::<PyUntypedArray>().map_err(|_| {
         type_error(format!(
             "out must be a numpy.ndarray, got {}",
@@ -417,7 +430,7 @@ fn arg_out<'py>(obj: &Bound<'py, PyAny>, want: Option<Dt>) -> PyResult<(Out<'py>
         numpy::BorrowError::NotWriteable => value_error("out must be writeable".to_owned()),
         e => value_error(format!("out: {e}")),
     };
-    let len = arr.len();
+    let shape = arr.shape().to_vec();
     let out = match dt {
         Dt::F32 => {
             let a = obj.cast::<PyArrayDyn<f32>>()?;
@@ -436,7 +449,7 @@ fn arg_out<'py>(obj: &Bound<'py, PyAny>, want: Option<Dt>) -> PyResult<(Out<'py>
             Out::Bf16(a.clone())
         }
     };
-    Ok((out, len))
+    Ok((out, shape))
 }
 
 /// Fills `out` with `s` drawn from `key` at elements `offset ..`, on `threads` threads with
@@ -490,13 +503,43 @@ fn check_range(offset: u64, len: usize) -> PyResult<()> {
     }
 }
 
+/// Checks the caller's `out` against `shape`, numpy's rule for `out=`: the same shape, not
+/// only the same number of elements (a `(64, 32)` buffer for a `(32, 64)` tensor is a
+/// `ValueError`, as in numpy, not a silent reinterpretation).
+fn check_out_shape(out_shape: &[usize], shape: &[usize]) -> PyResult<()> {
+    if out_shape == shape {
+        Ok(())
+    } else {
+        Err(value_error(format!(
+            "out has shape {} but shape is {}",
+            py_shape(out_shape),
+            py_shape(shape)
+        )))
+    }
+}
+
+/// A shape as Python prints a tuple: `(3,)`, `(2, 4)`.
+fn py_shape(shape: &[usize]) -> String {
+    match shape {
+        [d] => format!("({d},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// The common path of the core samplers.
 #[allow(clippy::too_many_arguments)]
 fn sampler<'py>(
     py: Python<'py>,
     s: Sampling,
-    seed: &Bound<'py, PyAny>,
     shape: Option<&Bound<'py, PyAny>>,
+    seed: &Bound<'py, PyAny>,
     stream: Option<&Bound<'py, PyAny>>,
     offset: Option<&Bound<'py, PyAny>>,
     out: Option<&Bound<'py, PyAny>>,
@@ -514,16 +557,11 @@ fn sampler<'py>(
     let threads = arg_threads(threads)?;
     let (target, given) = match out.filter(|o| !o.is_none()) {
         Some(o) => {
-            let (target, len) = arg_out(o, dt)?;
+            let (target, out_shape) = arg_out(o, dt)?;
             if let Some(shape) = &shape {
-                let n = element_count(shape).unwrap_or(u64::MAX);
-                if n != len as u64 {
-                    return Err(value_error(format!(
-                        "out has {len} elements but shape {shape:?} has {n}"
-                    )));
-                }
+                check_out_shape(&out_shape, shape)?;
             }
-            check_range(offset, len)?;
+            check_range(offset, out_shape.iter().product())?;
             (target, Some(o))
         }
         None => {
@@ -549,42 +587,46 @@ fn sampler<'py>(
 }
 
 /// The three core samplers, one `#[pyfunction]` each with the same arguments:
-/// `name(seed, shape=None, *, stream=0, offset=0, out=None, dtype=None, threads=None)`,
+/// `name(shape=None, *, seed, stream=0, offset=0, out=None, dtype=None, threads=None)`,
 /// elements `offset ..` of stream `stream` of `seed` of the sampling `$s`.
+///
+/// `shape` comes first, as in every other function of the package (and in
+/// `keras.random.normal(shape, ..., seed=...)`); `seed` is keyword-only, so the order of
+/// 0.1 (`normal(seed, shape)`, two ints) is a `TypeError`, never a silent swap.
 macro_rules! sampler_fn {
     ($(#[doc = $doc:literal])* $name:ident, $s:expr) => {
         $(#[doc = $doc])*
         #[pyfunction]
-        #[pyo3(signature = (seed, shape=None, *, stream=None, offset=None, out=None, dtype=None, threads=None))]
+        #[pyo3(signature = (shape=None, *, seed, stream=None, offset=None, out=None, dtype=None, threads=None))]
         #[allow(clippy::too_many_arguments)]
         fn $name<'py>(
             py: Python<'py>,
-            seed: &Bound<'py, PyAny>,
             shape: Option<&Bound<'py, PyAny>>,
+            seed: &Bound<'py, PyAny>,
             stream: Option<&Bound<'py, PyAny>>,
             offset: Option<&Bound<'py, PyAny>>,
             out: Option<&Bound<'py, PyAny>>,
             dtype: Option<&Bound<'py, PyAny>>,
             threads: Option<&Bound<'py, PyAny>>,
         ) -> PyResult<Bound<'py, PyAny>> {
-            sampler(py, $s, seed, shape, stream, offset, out, dtype, threads)
+            sampler(py, $s, shape, seed, stream, offset, out, dtype, threads)
         }
     };
 }
 
 sampler_fn!(
-    /// `normal(seed, shape=None, *, ...)`: standard normal values.
+    /// `normal(shape=None, *, seed, ...)`: standard normal values.
     normal,
     Sampling::Normal { mean: 0.0, stddev: 1.0 }
 );
 sampler_fn!(
-    /// `truncated_normal(seed, shape=None, *, ...)`: standard normal values truncated to
+    /// `truncated_normal(shape=None, *, seed, ...)`: standard normal values truncated to
     /// `[-2, 2]`.
     truncated_normal,
     Sampling::TruncatedNormal { mean: 0.0, stddev: 1.0 }
 );
 sampler_fn!(
-    /// `uniform(seed, shape=None, *, ...)`: uniform values on `[-1, 1)`.
+    /// `uniform(shape=None, *, seed, ...)`: uniform values on `[-1, 1)`.
     uniform,
     Sampling::Uniform { limit: 1.0 }
 );
@@ -603,6 +645,9 @@ struct InitArgs<'a, 'py> {
 
 /// Fills the tensor of `shape` (or, with `offset`, elements `offset .. offset + out.size`
 /// of it) with `init`'s values; `init` is built from the already-validated parameters.
+///
+/// `out` without `offset` must have exactly `shape` (numpy's rule for `out=`); with
+/// `offset` it is a slice of the row-major tensor, any shape, and its size counts.
 fn initialize<'py>(
     py: Python<'py>,
     a: InitArgs<'_, 'py>,
@@ -632,14 +677,13 @@ fn initialize<'py>(
     };
     let (target, given, start) = match a.out.filter(|o| !o.is_none()) {
         Some(o) => {
-            let (target, len) = arg_out(o, dt)?;
+            let (target, out_shape) = arg_out(o, dt)?;
+            let len: usize = out_shape.iter().product();
             let start = offset.unwrap_or(0);
-            let inside = start.checked_add(len as u64).is_some_and(|end| end <= n);
-            if offset.is_none() && len as u64 != n {
-                return Err(value_error(format!(
-                    "out has {len} elements but shape {shape:?} has {n}"
-                )));
+            if offset.is_none() {
+                check_out_shape(&out_shape, &shape)?;
             }
+            let inside = start.checked_add(len as u64).is_some_and(|end| end <= n);
             if !inside {
                 return Err(value_error(format!(
                     "offset {start} + out's {len} elements is not inside the tensor of {n}"
@@ -672,55 +716,6 @@ fn initialize<'py>(
     })
 }
 
-/// Defines a parameterless initializer function.
-macro_rules! plain_initializer {
-    ($(#[$doc:meta])* $fn_name:ident, $init:expr, $layout:expr) => {
-        $(#[$doc])*
-        #[pyfunction]
-        #[pyo3(signature = (shape, seed, *, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-        #[allow(clippy::too_many_arguments)]
-        fn $fn_name<'py>(
-            py: Python<'py>,
-            shape: &Bound<'py, PyAny>,
-            seed: &Bound<'py, PyAny>,
-            stream: Option<&Bound<'py, PyAny>>,
-            layout: Option<&Bound<'py, PyAny>>,
-            dtype: Option<&Bound<'py, PyAny>>,
-            out: Option<&Bound<'py, PyAny>>,
-            offset: Option<&Bound<'py, PyAny>>,
-            threads: Option<&Bound<'py, PyAny>>,
-        ) -> PyResult<Bound<'py, PyAny>> {
-            let a = InitArgs { shape, seed, stream, layout, dtype, out, offset, threads };
-            initialize(py, a, $layout, &$init)
-        }
-    };
-}
-
-plain_initializer!(
-    /// Keras' `GlorotNormal`: truncated normal, variance `1 / fan_avg`.
-    glorot_normal, GlorotNormal, LayoutArg::Keras
-);
-plain_initializer!(
-    /// Keras' `GlorotUniform`: uniform, variance `1 / fan_avg`.
-    glorot_uniform, GlorotUniform, LayoutArg::Keras
-);
-plain_initializer!(
-    /// Keras' `HeNormal`: truncated normal, variance `2 / fan_in`.
-    he_normal, HeNormal, LayoutArg::Keras
-);
-plain_initializer!(
-    /// Keras' `HeUniform`: uniform, variance `2 / fan_in`.
-    he_uniform, HeUniform, LayoutArg::Keras
-);
-plain_initializer!(
-    /// Keras' `LecunNormal`: truncated normal, variance `1 / fan_in`.
-    lecun_normal, LecunNormal, LayoutArg::Keras
-);
-plain_initializer!(
-    /// Keras' `LecunUniform`: uniform, variance `1 / fan_in`.
-    lecun_uniform, LecunUniform, LayoutArg::Keras
-);
-
 fn fan_mode(obj: Option<&Bound<'_, PyAny>>, default: FanMode, torch: bool) -> PyResult<FanMode> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(default);
@@ -744,106 +739,49 @@ fn fan_mode(obj: Option<&Bound<'_, PyAny>>, default: FanMode, torch: bool) -> Py
     })
 }
 
-/// Keras' `VarianceScaling(scale, mode, distribution)` (and JAX's, with `mode="fan_geo_avg"`).
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, scale=None, mode=None, distribution=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn variance_scaling<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    scale: Option<&Bound<'py, PyAny>>,
-    mode: Option<&Bound<'py, PyAny>>,
-    distribution: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let scale = scale.map_or(Ok(1.0), |s| arg_positive(s, "scale"))?;
-    let mode = fan_mode(mode, FanMode::FanIn, false)?;
-    let distribution = match distribution.filter(|d| !d.is_none()) {
-        None => Distribution::TruncatedNormal,
-        Some(d) => match arg_str(d, "distribution")?.as_str() {
-            "truncated_normal" => Distribution::TruncatedNormal,
-            "untruncated_normal" => Distribution::UntruncatedNormal,
-            "uniform" => Distribution::Uniform,
-            other => {
-                return Err(value_error(format!(
-                "distribution must be 'truncated_normal', 'untruncated_normal' or 'uniform', got {other:?}"
-            )))
-            }
-        },
+fn distribution(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Distribution> {
+    let Some(d) = obj.filter(|d| !d.is_none()) else {
+        return Ok(Distribution::TruncatedNormal);
     };
-    let vs = VarianceScaling::new(scale, mode, distribution)
-        .map_err(|e| value_error(format!("scale: {e}")))?;
-    let a = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(py, a, LayoutArg::Keras, &vs)
+    Ok(match arg_str(d, "distribution")?.as_str() {
+        "truncated_normal" => Distribution::TruncatedNormal,
+        "untruncated_normal" => Distribution::UntruncatedNormal,
+        "uniform" => Distribution::Uniform,
+        other => {
+            return Err(value_error(format!(
+            "distribution must be 'truncated_normal', 'untruncated_normal' or 'uniform', got {other:?}"
+        )))
+        }
+    })
 }
 
-/// Keras' `RandomNormal(mean, stddev)` (PyTorch's `normal_(mean, std)`).
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, mean=None, stddev=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn random_normal<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    mean: Option<&Bound<'py, PyAny>>,
-    stddev: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+fn variance_scaling_init(
+    scale: Option<&Bound<'_, PyAny>>,
+    mode: Option<&Bound<'_, PyAny>>,
+    dist: Option<&Bound<'_, PyAny>>,
+) -> PyResult<VarianceScaling> {
+    let scale = scale.map_or(Ok(1.0), |s| arg_positive(s, "scale"))?;
+    let mode = fan_mode(mode, FanMode::FanIn, false)?;
+    let distribution = distribution(dist)?;
+    VarianceScaling::new(scale, mode, distribution).map_err(|e| value_error(format!("scale: {e}")))
+}
+
+fn random_normal_init(
+    mean: Option<&Bound<'_, PyAny>>,
+    stddev: Option<&Bound<'_, PyAny>>,
+) -> PyResult<RandomNormal> {
     let mean = mean.map_or(Ok(0.0), |m| arg_f32(m, "mean"))?;
     let stddev = stddev.map_or(Ok(0.05), |s| arg_f32(s, "stddev"))?;
     if stddev <= 0.0 {
         return Err(value_error(format!("stddev must be > 0, got {stddev}")));
     }
-    let a = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(py, a, LayoutArg::Keras, &RandomNormal { mean, stddev })
+    Ok(RandomNormal { mean, stddev })
 }
 
-/// Keras' `RandomUniform(minval, maxval)` (PyTorch's `uniform_(a, b)`): `[minval, maxval)`.
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, minval=None, maxval=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn random_uniform<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    minval: Option<&Bound<'py, PyAny>>,
-    maxval: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+fn random_uniform_init(
+    minval: Option<&Bound<'_, PyAny>>,
+    maxval: Option<&Bound<'_, PyAny>>,
+) -> PyResult<RandomUniform> {
     let minval = minval.map_or(Ok(-0.05), |m| arg_f32(m, "minval"))?;
     let maxval = maxval.map_or(Ok(0.05), |m| arg_f32(m, "maxval"))?;
     if minval >= maxval {
@@ -851,39 +789,17 @@ fn random_uniform<'py>(
             "minval must be < maxval, got minval={minval}, maxval={maxval}"
         )));
     }
-    let a = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(py, a, LayoutArg::Keras, &RandomUniform { minval, maxval })
+    Ok(RandomUniform { minval, maxval })
 }
 
 /// PyTorch's `trunc_normal_(mean, std, a, b)` for the cut glorot draws: `a = mean - 2*std`,
-/// `b = mean + 2*std` (Keras' `TruncatedNormal(mean, stddev)`).
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, mean=None, std=None, a=None, b=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn trunc_normal<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    mean: Option<&Bound<'py, PyAny>>,
-    std: Option<&Bound<'py, PyAny>>,
-    a: Option<&Bound<'py, PyAny>>,
-    b: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+/// `b = mean + 2*std` (anything else is a `ValueError`).
+fn trunc_normal_init(
+    mean: Option<&Bound<'_, PyAny>>,
+    std: Option<&Bound<'_, PyAny>>,
+    a: Option<&Bound<'_, PyAny>>,
+    b: Option<&Bound<'_, PyAny>>,
+) -> PyResult<TruncatedNormal> {
     let mean64 = mean.map_or(Ok(0.0), |m| arg_f64(m, "mean"))?;
     let std64 = std.map_or(Ok(1.0), |s| arg_positive(s, "std"))?;
     let lo = a.map_or(Ok(mean64 - 2.0 * std64), |x| arg_f64(x, "a"))?;
@@ -903,84 +819,11 @@ fn trunc_normal<'py>(
     if !(stddev.is_finite() && stddev > 0.0) {
         return Err(value_error(format!("std is not a usable float32: {std64}")));
     }
-    let args = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(
-        py,
-        args,
-        LayoutArg::Keras,
-        &TruncatedNormal { mean, stddev },
-    )
+    Ok(TruncatedNormal { mean, stddev })
 }
 
-/// PyTorch's `xavier_normal_(gain)`: untruncated normal, `std = gain * sqrt(2 / (fan_in +
-/// fan_out))`; fans in PyTorch's layout (OIHW) unless `layout` says otherwise.
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, gain=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn xavier_normal<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    gain: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let gain = gain.map_or(Ok(1.0), |g| arg_positive(g, "gain"))?;
-    let a = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(py, a, LayoutArg::Torch, &XavierNormal { gain })
-}
-
-/// PyTorch's `xavier_uniform_(gain)`: uniform on `[-b, b)`, `b = gain * sqrt(6 / (fan_in +
-/// fan_out))`.
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, gain=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn xavier_uniform<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    gain: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let gain = gain.map_or(Ok(1.0), |g| arg_positive(g, "gain"))?;
-    let a = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(py, a, LayoutArg::Torch, &XavierUniform { gain })
+fn gain_arg(g: Option<&Bound<'_, PyAny>>) -> PyResult<f64> {
+    g.map_or(Ok(1.0), |g| arg_positive(g, "gain"))
 }
 
 /// PyTorch's `calculate_gain(nonlinearity, a)` as Kaiming uses it.
@@ -1006,72 +849,87 @@ fn kaiming_gain(a: Option<&Bound<'_, PyAny>>, nl: Option<&Bound<'_, PyAny>>) -> 
         .map_err(|e| value_error(format!("a (the leaky_relu slope): {e}")))
 }
 
-/// PyTorch's `kaiming_normal_(a, mode, nonlinearity)`: untruncated normal,
-/// `std = gain / sqrt(fan)`.
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, a=None, mode=None, nonlinearity=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn kaiming_normal<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    a: Option<&Bound<'py, PyAny>>,
-    mode: Option<&Bound<'py, PyAny>>,
-    nonlinearity: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let gain = kaiming_gain(a, nonlinearity)?;
-    let mode = fan_mode(mode, FanMode::FanIn, true)?;
-    let args = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
+/// The initializers, one line each: `name, default layout, (its own keyword parameters) =>
+/// the glorot initializer built from them (a `PyResult`)`. Each becomes the `#[pyfunction]`
+/// `name(shape, seed, *, <parameters>, stream=0, layout=<default>, dtype=None, out=None,
+/// offset=None, threads=None)`; the parameters are checked (in the expression) before the
+/// common arguments, and before anything is written. `add_initializers` registers them all
+/// and `INITIALIZER_NAMES` lists them.
+macro_rules! initializers {
+    ($($(#[doc = $doc:literal])* $name:ident, $layout:ident, ($($p:ident),*) => $build:expr;)*) => {
+        $(
+            $(#[doc = $doc])*
+            #[pyfunction]
+            #[pyo3(signature = (shape, seed, *, $($p=None,)* stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn $name<'py>(
+                py: Python<'py>,
+                shape: &Bound<'py, PyAny>,
+                seed: &Bound<'py, PyAny>,
+                $($p: Option<&Bound<'py, PyAny>>,)*
+                stream: Option<&Bound<'py, PyAny>>,
+                layout: Option<&Bound<'py, PyAny>>,
+                dtype: Option<&Bound<'py, PyAny>>,
+                out: Option<&Bound<'py, PyAny>>,
+                offset: Option<&Bound<'py, PyAny>>,
+                threads: Option<&Bound<'py, PyAny>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let init: PyResult<_> = $build;
+                let a = InitArgs { shape, seed, stream, layout, dtype, out, offset, threads };
+                initialize(py, a, LayoutArg::$layout, &init?)
+            }
+        )*
+
+        /// The names of the initializers (Keras' and PyTorch's snake-case names), in the
+        /// order of the table.
+        const INITIALIZER_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        fn add_initializers(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $(m.add_function(wrap_pyfunction!($name, m)?)?;)*
+            Ok(())
+        }
     };
-    initialize(py, args, LayoutArg::Torch, &KaimingNormal { mode, gain })
 }
 
-/// PyTorch's `kaiming_uniform_(a, mode, nonlinearity)`: uniform on `[-b, b)`,
-/// `b = sqrt(3) * gain / sqrt(fan)`.
-#[pyfunction]
-#[pyo3(signature = (shape, seed, *, a=None, mode=None, nonlinearity=None, stream=None, layout=None, dtype=None, out=None, offset=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-fn kaiming_uniform<'py>(
-    py: Python<'py>,
-    shape: &Bound<'py, PyAny>,
-    seed: &Bound<'py, PyAny>,
-    a: Option<&Bound<'py, PyAny>>,
-    mode: Option<&Bound<'py, PyAny>>,
-    nonlinearity: Option<&Bound<'py, PyAny>>,
-    stream: Option<&Bound<'py, PyAny>>,
-    layout: Option<&Bound<'py, PyAny>>,
-    dtype: Option<&Bound<'py, PyAny>>,
-    out: Option<&Bound<'py, PyAny>>,
-    offset: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let gain = kaiming_gain(a, nonlinearity)?;
-    let mode = fan_mode(mode, FanMode::FanIn, true)?;
-    let args = InitArgs {
-        shape,
-        seed,
-        stream,
-        layout,
-        dtype,
-        out,
-        offset,
-        threads,
-    };
-    initialize(py, args, LayoutArg::Torch, &KaimingUniform { mode, gain })
+initializers! {
+    /// Keras' `GlorotNormal`: truncated normal, variance `1 / fan_avg`.
+    glorot_normal, Keras, () => Ok(GlorotNormal);
+    /// Keras' `GlorotUniform`: uniform, variance `1 / fan_avg`.
+    glorot_uniform, Keras, () => Ok(GlorotUniform);
+    /// Keras' `HeNormal`: truncated normal, variance `2 / fan_in`.
+    he_normal, Keras, () => Ok(HeNormal);
+    /// Keras' `HeUniform`: uniform, variance `2 / fan_in`.
+    he_uniform, Keras, () => Ok(HeUniform);
+    /// Keras' `LecunNormal`: truncated normal, variance `1 / fan_in`.
+    lecun_normal, Keras, () => Ok(LecunNormal);
+    /// Keras' `LecunUniform`: uniform, variance `1 / fan_in`.
+    lecun_uniform, Keras, () => Ok(LecunUniform);
+    /// Keras' `VarianceScaling(scale, mode, distribution)` (and JAX's, with
+    /// `mode="fan_geo_avg"`).
+    variance_scaling, Keras, (scale, mode, distribution) =>
+        variance_scaling_init(scale, mode, distribution);
+    /// Keras' `RandomNormal(mean, stddev)` (PyTorch's `normal_(mean, std)`).
+    random_normal, Keras, (mean, stddev) => random_normal_init(mean, stddev);
+    /// Keras' `RandomUniform(minval, maxval)` (PyTorch's `uniform_(a, b)`): `[minval, maxval)`.
+    random_uniform, Keras, (minval, maxval) => random_uniform_init(minval, maxval);
+    /// PyTorch's `trunc_normal_(mean, std, a, b)` for the cut glorot draws: `a = mean -
+    /// 2*std`, `b = mean + 2*std` (Keras' `TruncatedNormal(mean, stddev)`).
+    trunc_normal, Keras, (mean, std, a, b) => trunc_normal_init(mean, std, a, b);
+    /// PyTorch's `xavier_normal_(gain)`: untruncated normal, `std = gain * sqrt(2 / (fan_in +
+    /// fan_out))`; fans in PyTorch's layout (OIHW) unless `layout` says otherwise.
+    xavier_normal, Torch, (gain) => gain_arg(gain).map(|gain| XavierNormal { gain });
+    /// PyTorch's `xavier_uniform_(gain)`: uniform on `[-b, b)`, `b = gain * sqrt(6 / (fan_in
+    /// + fan_out))`.
+    xavier_uniform, Torch, (gain) => gain_arg(gain).map(|gain| XavierUniform { gain });
+    /// PyTorch's `kaiming_normal_(a, mode, nonlinearity)`: untruncated normal,
+    /// `std = gain / sqrt(fan)`.
+    kaiming_normal, Torch, (a, mode, nonlinearity) => kaiming_gain(a, nonlinearity)
+        .and_then(|gain| Ok(KaimingNormal { mode: fan_mode(mode, FanMode::FanIn, true)?, gain }));
+    /// PyTorch's `kaiming_uniform_(a, mode, nonlinearity)`: uniform on `[-b, b)`,
+    /// `b = sqrt(3) * gain / sqrt(fan)`. PyTorch's `nn.Linear`/`nn.Conv*` default is
+    /// `kaiming_uniform(shape, seed, a=math.sqrt(5))`.
+    kaiming_uniform, Torch, (a, mode, nonlinearity) => kaiming_gain(a, nonlinearity)
+        .and_then(|gain| Ok(KaimingUniform { mode: fan_mode(mode, FanMode::FanIn, true)?, gain }));
 }
 
 /// `fans(shape, layout="keras") -> (fan_in, fan_out)`.
@@ -1118,20 +976,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(normal, m)?)?;
     m.add_function(wrap_pyfunction!(truncated_normal, m)?)?;
     m.add_function(wrap_pyfunction!(uniform, m)?)?;
-    m.add_function(wrap_pyfunction!(glorot_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(glorot_uniform, m)?)?;
-    m.add_function(wrap_pyfunction!(he_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(he_uniform, m)?)?;
-    m.add_function(wrap_pyfunction!(lecun_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(lecun_uniform, m)?)?;
-    m.add_function(wrap_pyfunction!(variance_scaling, m)?)?;
-    m.add_function(wrap_pyfunction!(random_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(random_uniform, m)?)?;
-    m.add_function(wrap_pyfunction!(trunc_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(xavier_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(xavier_uniform, m)?)?;
-    m.add_function(wrap_pyfunction!(kaiming_normal, m)?)?;
-    m.add_function(wrap_pyfunction!(kaiming_uniform, m)?)?;
+    add_initializers(m)?;
+    m.add("INITIALIZER_NAMES", INITIALIZER_NAMES.to_vec())?;
     m.add_function(wrap_pyfunction!(fans, m)?)?;
     m.add_function(wrap_pyfunction!(fold_in, m)?)?;
     m.add_function(wrap_pyfunction!(name_stream, m)?)?;

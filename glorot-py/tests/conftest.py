@@ -35,3 +35,16 @@ def golden(tmp_path_factory):
         cases = json.load(f)
     assert len(cases) >= 20
     return cases
+
+
+def pytest_sessionstart(session):
+    """With ``GLOROT_TEST_INSTALLED=1`` (ci/python.sh), the tests must run against the
+    installed package (the wheel in the venv), not against the source tree."""
+    if os.environ.get("GLOROT_TEST_INSTALLED") == "1":
+        import sys
+
+        import glorot
+
+        where = pathlib.Path(glorot.__file__).resolve()
+        if not where.is_relative_to(pathlib.Path(sys.prefix).resolve()):
+            raise pytest.UsageError(f"glorot imported from {where}, not from the venv {sys.prefix}")

@@ -35,7 +35,8 @@ CORE = [glorot.normal, glorot.truncated_normal, glorot.uniform]
         ({"threads": "2"}, TypeError, "threads"),
         ({"dtype": np.float64}, TypeError, "dtype"),
         ({"dtype": np.float16}, TypeError, "dtype"),  # does not match out's float32
-        ({"shape": 65}, ValueError, "out"),  # out has 64 elements
+        ({"shape": 65}, ValueError, "out has shape"),  # out has 64 elements
+        ({"shape": (8, 8)}, ValueError, r"out has shape \(64,\) but shape is \(8, 8\)"),
     ],
 )
 def test_core_rejects_before_writing(fn, kwargs, exc, match):
@@ -44,34 +45,34 @@ def test_core_rejects_before_writing(fn, kwargs, exc, match):
     seed = args.pop("seed")
     shape = args.pop("shape", None)
     with pytest.raises(exc, match=match):
-        fn(seed, shape, **args)
+        fn(shape, seed=seed, **args)
     assert _unchanged(out)
 
 
 @pytest.mark.parametrize("fn", CORE)
 def test_out_must_be_a_writeable_contiguous_float_array(fn):
     with pytest.raises(TypeError, match="out must be a numpy.ndarray"):
-        fn(1, out=[0.0] * 4)
+        fn(seed=1, out=[0.0] * 4)
     ints = np.full(8, 7, np.int32)
     with pytest.raises(TypeError, match="out must have dtype"):
-        fn(1, out=ints)
+        fn(seed=1, out=ints)
     assert (ints == 7).all()
     f64 = np.full(8, 7.0)
     with pytest.raises(TypeError, match="out must have dtype"):
-        fn(1, out=f64)
+        fn(seed=1, out=f64)
     assert (f64 == 7).all()
     base = _sentinel(128)
     with pytest.raises(ValueError, match="out must be C-contiguous"):
-        fn(1, out=base[::2])
+        fn(seed=1, out=base[::2])
     assert _unchanged(base)
     fortran = np.asfortranarray(np.full((4, 3), 7.0, np.float32))
     with pytest.raises(ValueError, match="out must be C-contiguous"):
-        fn(1, out=fortran)
+        fn(seed=1, out=fortran)
     assert (fortran == 7).all()
     ro = _sentinel()
     ro.flags.writeable = False
     with pytest.raises(ValueError, match="out must be writeable"):
-        fn(1, out=ro)
+        fn(seed=1, out=ro)
     assert _unchanged(ro)
 
 
@@ -92,7 +93,7 @@ def test_out_must_be_a_writeable_contiguous_float_array(fn):
 )
 def test_bad_shapes(fn, shape, exc, match):
     with pytest.raises(exc, match=match):
-        fn(1, shape)
+        fn(shape, seed=1)
 
 
 INITS = [glorot.glorot_normal, glorot.he_uniform, glorot.xavier_normal, glorot.kaiming_uniform]
@@ -100,14 +101,15 @@ INITS = [glorot.glorot_normal, glorot.he_uniform, glorot.xavier_normal, glorot.k
 
 @pytest.mark.parametrize("fn", INITS)
 def test_initializers_reject_before_writing(fn):
-    out = _sentinel(12)
+    out = _sentinel(12).reshape(3, 4)
     cases = [
         ({"seed": -1}, ValueError, "seed"),
         ({"stream": 1.0}, TypeError, "stream"),
         ({"layout": "nhwc"}, ValueError, "layout"),
         ({"dtype": "int8"}, TypeError, "dtype"),
         ({"offset": 5}, ValueError, "offset"),  # 5 + 12 > 12 elements
-        ({"shape": (4, 4)}, ValueError, "out has 12 elements"),
+        ({"shape": (4, 4)}, ValueError, "out has shape"),
+        ({"shape": (4, 3)}, ValueError, r"out has shape \(3, 4\) but shape is \(4, 3\)"),  # same size
         ({"shape": (3, -4)}, ValueError, r"shape\[1\]"),
     ]
     for kwargs, exc, match in cases:
@@ -118,7 +120,7 @@ def test_initializers_reject_before_writing(fn):
 
 
 def test_initializer_parameters_are_named():
-    out = _sentinel(12)
+    out = _sentinel(12).reshape(3, 4)
     cases = [
         (glorot.xavier_normal, {"gain": 0.0}, ValueError, "gain"),
         (glorot.xavier_uniform, {"gain": float("nan")}, ValueError, "gain"),
@@ -151,7 +153,7 @@ def test_bfloat16_and_float16_out_are_checked_too():
     for dt in (np.float16, ml_dtypes.bfloat16):
         out = _sentinel(8, dt)
         with pytest.raises(ValueError, match="seed"):
-            glorot.normal(-1, out=out)
+            glorot.normal(seed=-1, out=out)
         assert _unchanged(out, dt)
         ro = _sentinel(8, dt)
         ro.flags.writeable = False
@@ -161,5 +163,48 @@ def test_bfloat16_and_float16_out_are_checked_too():
 
 
 def test_empty_tensors_are_fine():
-    assert glorot.normal(1, 0).shape == (0,)
+    assert glorot.normal(0, seed=1).shape == (0,)
     assert glorot.kaiming_normal((0, 3), 1).shape == (0, 3)
+
+
+@pytest.mark.parametrize("fn", CORE)
+def test_samplers_take_the_shape_first_and_the_seed_by_keyword(fn):
+    # 0.1 had normal(seed, shape): both ints, so the old order must fail loudly, not swap.
+    with pytest.raises(TypeError, match="positional"):
+        fn(42, 1000)
+    with pytest.raises(TypeError, match="seed"):
+        fn(1000)
+    np.testing.assert_array_equal(fn(8, seed=42), fn((8,), seed=42))
+
+
+def test_out_must_have_the_shape_unless_it_is_a_slice():
+    # numpy's rule for out=: the same shape, not only the same size.
+    whole = glorot.glorot_normal((3, 4), 1)
+    out = _sentinel(12).reshape(4, 3)
+    with pytest.raises(ValueError, match=r"out has shape \(4, 3\) but shape is \(3, 4\)"):
+        glorot.glorot_normal((3, 4), 1, out=out)
+    assert _unchanged(out)
+    with pytest.raises(ValueError, match="out has shape"):
+        glorot.normal((3, 4), seed=1, out=out)
+    assert _unchanged(out)
+    right = _sentinel(12).reshape(3, 4)
+    assert glorot.glorot_normal((3, 4), 1, out=right) is right
+    np.testing.assert_array_equal(right, whole)
+    # With offset, out is a slice of the row-major tensor: any shape, its size counts.
+    part = _sentinel(6).reshape(2, 3)
+    glorot.glorot_normal((3, 4), 1, out=part, offset=6)
+    np.testing.assert_array_equal(part.ravel(), whole.ravel()[6:])
+
+
+def test_bfloat16_by_name_needs_no_import_of_ml_dtypes():
+    code = (
+        "import sys, glorot\n"
+        "assert 'ml_dtypes' not in sys.modules\n"
+        "w = glorot.kaiming_uniform((32, 16, 3, 3), 42, nonlinearity='relu', dtype='bfloat16')\n"
+        "print(w.dtype, w.shape)"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "bfloat16 (32, 16, 3, 3)"

@@ -36,8 +36,8 @@ def test_keras_fans_and_stddev():
         fan_in, fan_out = compute_fans(shape)
         assert glorot.fans(shape, "keras") == (fan_in, fan_out), shape
         n = int(np.prod(shape))
-        base_t = glorot.truncated_normal(3, n, stream=1).reshape(shape)
-        base_u = glorot.uniform(3, n, stream=1).reshape(shape)
+        base_t = glorot.truncated_normal(n, seed=3, stream=1).reshape(shape)
+        base_u = glorot.uniform(n, seed=3, stream=1).reshape(shape)
         for name, scale, mode, dist in [
             ("glorot_normal", 1.0, "fan_avg", "t"), ("he_normal", 2.0, "fan_in", "t"),
             ("lecun_normal", 1.0, "fan_in", "t"), ("glorot_uniform", 1.0, "fan_avg", "u"),
@@ -64,8 +64,8 @@ def test_torch_fans_and_stddev():
         fan_in, fan_out = _calculate_fan_in_and_fan_out(t)
         assert glorot.fans(shape, "torch") == (fan_in, fan_out), shape
         n = int(np.prod(shape))
-        base_n = glorot.normal(5, n).reshape(shape)
-        base_u = glorot.uniform(5, n).reshape(shape)
+        base_n = glorot.normal(n, seed=5).reshape(shape)
+        base_u = glorot.uniform(n, seed=5).reshape(shape)
         std = np.float32(1.0 * math.sqrt(2.0 / float(fan_in + fan_out)))
         _bits_equal(glorot.xavier_normal(shape, 5), base_n * std)
         bound = np.float32(math.sqrt(3.0) * math.sqrt(2.0 / float(fan_in + fan_out)))

@@ -20,10 +20,10 @@ def test_every_golden_case_matches(golden):
         for key, (dt, _) in DTYPES.items():
             want = np.array(case[key], dtype=DTYPES[key][1])
             if case["fn"] in ("normal", "truncated_normal", "uniform"):
-                got = fn(case["seed"], case["shape"], stream=case["stream"], offset=case["offset"], dtype=dt)
+                got = fn(case["shape"], seed=case["seed"], stream=case["stream"], offset=case["offset"], dtype=dt)
                 # And into a caller's array, on 2 threads.
                 out = np.zeros(case["shape"], dtype=dt)
-                fn(case["seed"], stream=case["stream"], offset=case["offset"], out=out, threads=2)
+                fn(seed=case["seed"], stream=case["stream"], offset=case["offset"], out=out, threads=2)
                 np.testing.assert_array_equal(_bits(out, key), want)
             else:
                 got = fn(tuple(case["shape"]), case["seed"], stream=case["stream"], dtype=dt)

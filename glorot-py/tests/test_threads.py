@@ -13,9 +13,9 @@ SIZES = [M - 1, M, M + 1, 2 * M - 1, 2 * M, 2 * M + 1, 2 * M + C - 1, 3 * M + 7,
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("fn", [glorot.normal, glorot.truncated_normal, glorot.uniform])
 def test_threads_equal_one_thread(fn, n):
-    one = fn(9, n, stream=4, offset=1000, threads=1)
+    one = fn(n, seed=9, stream=4, offset=1000, threads=1)
     for t in (2, 3, 8):
-        many = fn(9, n, stream=4, offset=1000, threads=t)
+        many = fn(n, seed=9, stream=4, offset=1000, threads=t)
         np.testing.assert_array_equal(one.view(np.uint32), many.view(np.uint32))
 
 
@@ -30,6 +30,6 @@ def test_threads_equal_one_thread_half(dt):
 def test_threaded_fill_equals_pieces():
     """A large threaded fill equals the same elements filled in small unthreaded pieces."""
     n = 4 * M + 123
-    whole = glorot.normal(5, n, threads=2)
-    pieces = np.concatenate([glorot.normal(5, min(1000, n - a), offset=a, threads=1) for a in range(0, n, 1000)])
+    whole = glorot.normal(n, seed=5, threads=2)
+    pieces = np.concatenate([glorot.normal(min(1000, n - a), seed=5, offset=a, threads=1) for a in range(0, n, 1000)])
     np.testing.assert_array_equal(whole.view(np.uint32), pieces.view(np.uint32))

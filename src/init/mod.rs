@@ -86,14 +86,7 @@ pub trait Initializer {
         key: Key,
         out: &mut [f32],
     ) -> Result<(), Error> {
-        let fans = Fans::from_shape(shape, layout)?;
-        let expected = element_count(shape)?;
-        if u64::try_from(out.len()) != Ok(expected) {
-            return Err(Error::LengthMismatch {
-                expected,
-                actual: out.len(),
-            });
-        }
+        let fans = whole_tensor_fans(shape, layout, out.len())?;
         self.fill(fans, key, 0, out)
     }
 
@@ -120,4 +113,22 @@ pub trait Initializer {
         }
         self.fill(fans, key, offset, out)
     }
+}
+
+/// The fans of a tensor of `shape` in `layout` that an output of `len` elements fills
+/// whole: [`Initializer::fill_shape`]'s checks (also those of `fill_shape_half`).
+pub(crate) fn whole_tensor_fans(
+    shape: &[usize],
+    layout: Layout<'_>,
+    len: usize,
+) -> Result<Fans, Error> {
+    let fans = Fans::from_shape(shape, layout)?;
+    let expected = element_count(shape)?;
+    if u64::try_from(len) != Ok(expected) {
+        return Err(Error::LengthMismatch {
+            expected,
+            actual: len,
+        });
+    }
+    Ok(fans)
 }

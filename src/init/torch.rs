@@ -139,7 +139,10 @@ impl XavierNormal {
     /// The standard deviation used for `fans`.
     ///
     /// # Errors
-    /// As [`Initializer::sampling`] for this type.
+    /// As [`Initializer::sampling`] for this type: a zero fan (PyTorch raises) or a gain
+    /// that is not usable. Hence a `Result`, where the Keras presets' getters (e.g.
+    /// [`GlorotNormal::stddev`](crate::GlorotNormal::stddev)) return a plain `f32`: their
+    /// scale is fixed and Keras' `max(1, n)` keeps them valid for every fan.
     pub fn stddev(&self, fans: Fans) -> Result<f32, Error> {
         to_f32(xavier_std(self.gain, fans)?)
     }
@@ -149,7 +152,10 @@ impl XavierUniform {
     /// The limit `a` used for `fans`.
     ///
     /// # Errors
-    /// As [`Initializer::sampling`] for this type.
+    /// As [`Initializer::sampling`] for this type: a zero fan (PyTorch raises) or a gain
+    /// that is not usable. Hence a `Result`, where the Keras presets' getters (e.g.
+    /// [`GlorotNormal::stddev`](crate::GlorotNormal::stddev)) return a plain `f32`: their
+    /// scale is fixed and Keras' `max(1, n)` keeps them valid for every fan.
     pub fn limit(&self, fans: Fans) -> Result<f32, Error> {
         to_f32(libm::sqrt(3.0) * xavier_std(self.gain, fans)?)
     }
@@ -241,7 +247,10 @@ impl KaimingNormal {
     /// The standard deviation used for `fans`.
     ///
     /// # Errors
-    /// As [`Initializer::sampling`] for this type.
+    /// As [`Initializer::sampling`] for this type: a zero fan (PyTorch raises) or a gain
+    /// that is not usable. Hence a `Result`, where the Keras presets' getters (e.g.
+    /// [`GlorotNormal::stddev`](crate::GlorotNormal::stddev)) return a plain `f32`: their
+    /// scale is fixed and Keras' `max(1, n)` keeps them valid for every fan.
     pub fn stddev(&self, fans: Fans) -> Result<f32, Error> {
         to_f32(kaiming_std(self.mode, self.gain, fans)?)
     }
@@ -251,7 +260,10 @@ impl KaimingUniform {
     /// The bound `b` used for `fans`.
     ///
     /// # Errors
-    /// As [`Initializer::sampling`] for this type.
+    /// As [`Initializer::sampling`] for this type: a zero fan (PyTorch raises) or a gain
+    /// that is not usable. Hence a `Result`, where the Keras presets' getters (e.g.
+    /// [`GlorotNormal::stddev`](crate::GlorotNormal::stddev)) return a plain `f32`: their
+    /// scale is fixed and Keras' `max(1, n)` keeps them valid for every fan.
     pub fn limit(&self, fans: Fans) -> Result<f32, Error> {
         to_f32(libm::sqrt(3.0) * kaiming_std(self.mode, self.gain, fans)?)
     }

@@ -7,9 +7,13 @@ bits here, in Rust, through the C ABI and on the device.
 Core samplers (standard normal, standard normal truncated to ``[-2, 2]``, uniform on
 ``[-1, 1)``), each writing elements ``offset ..`` of stream ``stream`` of ``seed``::
 
-    glorot.normal(seed, shape, *, stream=0, offset=0, out=None, dtype=None, threads=None)
+    glorot.normal(shape, *, seed, stream=0, offset=0, out=None, dtype=None, threads=None)
     glorot.truncated_normal(...)
     glorot.uniform(...)
+
+Every function takes the shape first (as ``keras.random.normal(shape, ..., seed=...)``
+does). The samplers take ``seed`` by keyword only: 0.1 had ``normal(seed, shape)``, and
+two ints in the old order now raise ``TypeError`` instead of silently swapping.
 
 Initializers by their Keras names (fans in Keras' layout, ``(..., in, out)``, by
 default)::
@@ -27,12 +31,14 @@ offset=None, threads=None)``.
 Arguments common to all:
 
 - ``seed``, ``stream``: ints in ``0 .. 2**64``.
-- ``dtype``: ``float32`` (default), ``float16`` or ``ml_dtypes.bfloat16`` (anything
-  ``numpy.dtype`` accepts). Half-precision values are the float32 values rounded to
-  nearest even.
+- ``dtype``: ``float32`` (default), ``float16`` or ``bfloat16`` (anything ``numpy.dtype``
+  accepts; ``"bfloat16"`` needs ``ml_dtypes`` installed, and glorot imports it).
+  Half-precision values are the float32 values rounded to nearest even.
 - ``out``: a C-contiguous, writeable ``numpy.ndarray`` of one of those dtypes, filled in
-  place and returned. For the initializers, ``offset`` with ``out`` fills elements
-  ``offset .. offset + out.size`` of the (row-major) tensor of ``shape``.
+  place and returned. Its shape must be ``shape`` (numpy's rule for ``out=``; the same size
+  in another shape is a ``ValueError``). For the initializers, ``offset`` with ``out``
+  fills elements ``offset .. offset + out.size`` of the (row-major) tensor of ``shape``;
+  ``out`` is then a slice, of any shape.
 - ``layout``: ``"keras"``, ``"torch"``, or ``(in_axes, out_axes, batch_axes)`` (JAX's
   ``in_axis``, ``out_axis``, ``batch_axis``).
 - ``threads``: fills of more than ``MIN_PER_THREAD`` elements are split over this many
@@ -52,6 +58,8 @@ number for both).
 """
 
 import importlib as _importlib
+
+from . import _native
 
 from ._native import (
     __version__,
@@ -107,23 +115,8 @@ __all__ = [
     "xavier_uniform",
 ]
 
-#: Initializers by name (Keras' and PyTorch's snake-case names).
-INITIALIZERS = {
-    "glorot_normal": glorot_normal,
-    "glorot_uniform": glorot_uniform,
-    "he_normal": he_normal,
-    "he_uniform": he_uniform,
-    "lecun_normal": lecun_normal,
-    "lecun_uniform": lecun_uniform,
-    "variance_scaling": variance_scaling,
-    "random_normal": random_normal,
-    "random_uniform": random_uniform,
-    "trunc_normal": trunc_normal,
-    "xavier_normal": xavier_normal,
-    "xavier_uniform": xavier_uniform,
-    "kaiming_normal": kaiming_normal,
-    "kaiming_uniform": kaiming_uniform,
-}
+#: Initializers by name (Keras' and PyTorch's snake-case names), from the extension's table.
+INITIALIZERS = {name: globals()[name] for name in _native.INITIALIZER_NAMES}
 __all__.append("INITIALIZERS")
 
 #: The framework adapters, imported on first attribute access (PEP 562).

@@ -12,11 +12,12 @@ DType = Any  # float32, float16 or ml_dtypes.bfloat16, as numpy.dtype accepts th
 CHUNK: int
 __version__: str
 MIN_PER_THREAD: int
+INITIALIZER_NAMES: list[str]
 
 def normal(
-    seed: int,
     shape: Optional[Shape] = None,
     *,
+    seed: int,
     stream: int = 0,
     offset: int = 0,
     out: Optional[npt.NDArray[Any]] = None,
@@ -24,9 +25,9 @@ def normal(
     threads: Optional[int] = None,
 ) -> npt.NDArray[Any]: ...
 def truncated_normal(
-    seed: int,
     shape: Optional[Shape] = None,
     *,
+    seed: int,
     stream: int = 0,
     offset: int = 0,
     out: Optional[npt.NDArray[Any]] = None,
@@ -34,9 +35,9 @@ def truncated_normal(
     threads: Optional[int] = None,
 ) -> npt.NDArray[Any]: ...
 def uniform(
-    seed: int,
     shape: Optional[Shape] = None,
     *,
+    seed: int,
     stream: int = 0,
     offset: int = 0,
     out: Optional[npt.NDArray[Any]] = None,
