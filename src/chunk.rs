@@ -7,7 +7,7 @@
 //! [`Rows`], and the fill module picks one. Dependencies run one way: `fill` → kernels →
 //! `chunk`.
 
-use crate::key::{fixup_base, lane_state, Key};
+use crate::key::{fixup_base, Key};
 
 /// Elements per chunk (frozen by the stream contract): 128 rows of eight lanes.
 pub const CHUNK: u64 = 1024;
@@ -49,8 +49,8 @@ pub(crate) fn for_each_chunk(
 
 /// Fills `out` with elements `offset ..` of the key's stream (the range is already
 /// checked) by one sampler's kernel on one representation `L` of the eight lanes:
-/// - `seed(states)`: the lanes of eight scalar xoshiro128++ states, lane `l` from
-///   `states[l]`;
+/// - `seed(base, chunk)`: the lanes of chunk `chunk` of the key whose base is `base`, lane
+///   `l` from `key::lane_state(base, chunk, l)`;
 /// - `skip(lanes)`: steps every lane once, dropping the draws (rows before the range);
 /// - `rows(lanes, rows, fails)`, the fast pass: one draw per lane for each row. Where the
 ///   draw passes the fast test the row holds its value; where it fails, the row holds the
@@ -72,7 +72,7 @@ pub(crate) fn fill_rows<L: Copy>(
     key: Key,
     offset: u64,
     out: &mut [f32],
-    seed: impl Fn(&[[u32; 4]; LANES]) -> L,
+    seed: impl Fn(u64, u64) -> L,
     skip: impl Fn(&mut L),
     rows: impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
     fix: impl Fn(u32, u64, u64) -> Option<f32>,
@@ -81,7 +81,7 @@ pub(crate) fn fill_rows<L: Copy>(
     let base = key.base();
     let fixb = fixup_base(base);
     for_each_chunk(offset, out, |chunk, lo, part| {
-        let mut lanes = seed(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+        let mut lanes = seed(base, chunk);
         // `chunk < 2^54`, so the chunk's first element index does not overflow.
         let first = chunk * CHUNK;
         let mut row = lo / LANES;
@@ -253,7 +253,7 @@ mod tests {
                 key,
                 offset,
                 &mut out,
-                |_| [0u32; LANES],
+                |_, _| [0u32; LANES],
                 |lanes| lanes.iter_mut().for_each(|c| *c += 1),
                 |lanes, rows, fails| {
                     for (row, f) in rows.iter_mut().zip(fails) {

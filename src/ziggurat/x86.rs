@@ -88,6 +88,19 @@ pub(super) fn lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (f32x8, i32x8) {
     }
 }
 
+/// `simd::seeded` in AVX2 builds: `lanes::avx2::seed`, four SplitMix64 outputs at a time
+/// (a third of the scalar seeding's instructions; a small fill pays it once per chunk).
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+#[inline(always)]
+pub(super) fn seeded(base: u64, chunk: u64) -> crate::lanes::Lanes8 {
+    // SAFETY: the build enables AVX2 (the `cfg` above), so `seed`'s instructions exist on
+    // every CPU this code may run on.
+    let s = unsafe { crate::lanes::avx2::seed(base, chunk) };
+    crate::lanes::Lanes8 {
+        s: s.map(wide::u32x8::from),
+    }
+}
+
 /// Runtime dispatch for x86-64 builds that do not enable AVX2 at compile time (the default
 /// `x86-64` target): the same kernels on 256-bit registers, chosen once per fill when the
 /// CPU has AVX2 (`cpufeatures`: CPUID and XGETBV, cached, no `std`). Every operation is
@@ -102,9 +115,8 @@ pub(super) fn lookup(idx: [u32; 8], layers: &[Layer; 256]) -> (f32x8, i32x8) {
 pub(crate) mod avx2 {
     use core::arch::x86_64::*;
 
-    use super::super::{simd, Layer, INV_2_23, NORM, TRUNC};
+    use super::super::{simd, Layer, Sampler, INV_2_23, NORM, TRUNC};
     use crate::chunk::{fill_rows, LANES};
-    use crate::fill::Sampler;
     use crate::key::Key;
 
     cpufeatures::new!(cpu_avx2, "avx2");
@@ -123,23 +135,12 @@ pub(crate) mod avx2 {
     }
 
     impl Lanes {
+        /// `simd::seeded`, on `__m256i`.
         #[inline]
         #[target_feature(enable = "avx2")]
-        fn from_states(st: &[[u32; 4]; LANES]) -> Lanes {
-            let word = |w: usize| {
-                _mm256_setr_epi32(
-                    st[0][w] as i32,
-                    st[1][w] as i32,
-                    st[2][w] as i32,
-                    st[3][w] as i32,
-                    st[4][w] as i32,
-                    st[5][w] as i32,
-                    st[6][w] as i32,
-                    st[7][w] as i32,
-                )
-            };
+        fn seeded(base: u64, chunk: u64) -> Lanes {
             Lanes {
-                s: [word(0), word(1), word(2), word(3)],
+                s: crate::lanes::avx2::seed(base, chunk),
             }
         }
 
@@ -244,7 +245,7 @@ pub(crate) mod avx2 {
             key,
             offset,
             out,
-            |st| Lanes::from_states(st),
+            |base, chunk| Lanes::seeded(base, chunk),
             |l| {
                 l.next();
             },
@@ -261,7 +262,7 @@ pub(crate) mod avx2 {
             key,
             offset,
             out,
-            |st| Lanes::from_states(st),
+            |base, chunk| Lanes::seeded(base, chunk),
             |l| {
                 l.next();
             },
@@ -293,6 +294,25 @@ pub(crate) mod avx2 {
         #[test]
         fn detection_agrees_with_std() {
             assert_eq!(available(), std::is_x86_feature_detected!("avx2"));
+        }
+
+        #[test]
+        fn the_avx2_seeding_gives_the_lane_states() {
+            if !available() {
+                std::eprintln!("no AVX2 on this CPU: the AVX2 seeding cannot run here");
+                return;
+            }
+            for (base, chunk) in crate::lanes::tests::seeding_cases() {
+                // SAFETY: `available()` said the CPU and OS run AVX2 code.
+                let s = unsafe { Lanes::seeded(base, chunk) }.s;
+                let got: [[u32; 8]; 4] = s.map(|v| wide::u32x8::from(v).to_array());
+                for l in 0..LANES {
+                    let want = crate::key::lane_state(base, chunk, l as u32);
+                    for w in 0..4 {
+                        assert_eq!(got[w][l], want[w], "base {base:#x} chunk {chunk} lane {l}");
+                    }
+                }
+            }
         }
 
         #[test]
