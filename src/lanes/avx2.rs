@@ -55,7 +55,8 @@ fn gammas(j: [u64; 4]) -> __m256i {
 pub(crate) fn seed(base: u64, chunk: u64) -> [__m256i; 4] {
     // Output `j` (1..=16) of the chunk is `mix64(t + j GAMMA)`; lane `l` takes `2l + 1`
     // (`a`, words 0 and 1) and `2l + 2` (`b`, words 2 and 3).
-    let t = _mm256_set1_epi64x(base.wrapping_add(chunk.wrapping_mul(16).wrapping_mul(GAMMA)) as i64);
+    let t =
+        _mm256_set1_epi64x(base.wrapping_add(chunk.wrapping_mul(16).wrapping_mul(GAMMA)) as i64);
     let out = |j: [u64; 4]| mix64(_mm256_add_epi64(t, gammas(j)));
     let (a0, a1) = (out([1, 3, 5, 7]), out([9, 11, 13, 15]));
     let (b0, b1) = (out([2, 4, 6, 8]), out([10, 12, 14, 16]));

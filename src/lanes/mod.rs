@@ -103,7 +103,10 @@ impl Lanes8 {
     /// Lanes from eight scalar states, lane `l` from `states[l]`.
     #[cfg_attr(
         all(target_arch = "x86_64", target_feature = "avx2"),
-        allow(dead_code, reason = "AVX2 builds seed by `lanes::avx2::seed`; the tests use it")
+        allow(
+            dead_code,
+            reason = "AVX2 builds seed by `lanes::avx2::seed`; the tests use it"
+        )
     )]
     #[inline]
     pub(crate) fn from_states(states: &[[u32; 4]; 8]) -> Lanes8 {
@@ -176,7 +179,13 @@ pub(crate) mod tests {
     /// The bases and chunks the seeding tests use: small, large, the extremes, and a spread
     /// of mixed ones (so that the 64-bit products carry across their 32-bit halves).
     pub(crate) fn seeding_cases() -> impl Iterator<Item = (u64, u64)> {
-        let bases = [0u64, 1, 0xDEAD_BEEF, u64::MAX, 0u64.wrapping_sub(0x9E37_79B9_7F4A_7C15)];
+        let bases = [
+            0u64,
+            1,
+            0xDEAD_BEEF,
+            u64::MAX,
+            0u64.wrapping_sub(0x9E37_79B9_7F4A_7C15),
+        ];
         let chunks = [0u64, 1, 2, 1 << 40, u64::MAX / 1024];
         let fixed = bases
             .into_iter()
