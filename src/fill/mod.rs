@@ -83,7 +83,7 @@ fn wide_ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
             l.next();
         },
         |l, rows, fails| simd::ziggurat_rows(l, layers, rows, fails),
-        simd::fix::<NORMAL>,
+        simd::fix_list::<NORMAL>,
         rest,
     );
 }
@@ -100,7 +100,7 @@ fn wide_uniform(key: Key, offset: u64, out: &mut [f32]) {
         },
         |l, rows, _| simd::uniform_rows(l, rows),
         // Never called: the uniform has no fast test to fail.
-        |r, _, _| Some(ziggurat::uniform_from_bits(r)),
+        |_, _, _, _| 0,
         |r, _, _| ziggurat::uniform_from_bits(r),
     );
 }

@@ -16,7 +16,7 @@ use crate::key::{GAMMA, MIX_M1, MIX_M2};
 /// `z * c` in every 64-bit lane (the low 64 bits): `lo·lo + ((hi·lo + lo·hi) << 32)`.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn mul64(z: __m256i, c: u64) -> __m256i {
+pub(crate) fn mul64(z: __m256i, c: u64) -> __m256i {
     let c_lo = _mm256_set1_epi64x(i64::from(c as u32));
     let c_hi = _mm256_set1_epi64x((c >> 32) as i64);
     let ll = _mm256_mul_epu32(z, c_lo);
@@ -60,17 +60,24 @@ pub(crate) fn seed(base: u64, chunk: u64) -> [__m256i; 4] {
     let out = |j: [u64; 4]| mix64(_mm256_add_epi64(t, gammas(j)));
     let (a0, a1) = (out([1, 3, 5, 7]), out([9, 11, 13, 15]));
     let (b0, b1) = (out([2, 4, 6, 8]), out([10, 12, 14, 16]));
+    let (s0, s1) = split_halves(a0, a1);
+    let (s2, s3) = split_halves(b0, b1);
+    [s0, s1, s2, s3]
+}
+
+/// Eight 64-bit values (four in `v0`, four in `v1`) as their eight low 32-bit halves and
+/// their eight high halves, in order.
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(crate) fn split_halves(v0: __m256i, v1: __m256i) -> (__m256i, __m256i) {
     // [lo0 hi0 lo1 hi1 | lo2 hi2 lo3 hi3] → [lo0 lo1 lo2 lo3 | hi0 hi1 hi2 hi3]
     let halves = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
-    let split = |v: __m256i| _mm256_permutevar8x32_epi32(v, halves);
-    let words = |v0: __m256i, v1: __m256i| {
-        let (p0, p1) = (split(v0), split(v1));
-        (
-            _mm256_permute2x128_si256::<0x20>(p0, p1),
-            _mm256_permute2x128_si256::<0x31>(p0, p1),
-        )
-    };
-    let (s0, s1) = words(a0, a1);
-    let (s2, s3) = words(b0, b1);
-    [s0, s1, s2, s3]
+    let (p0, p1) = (
+        _mm256_permutevar8x32_epi32(v0, halves),
+        _mm256_permutevar8x32_epi32(v1, halves),
+    );
+    (
+        _mm256_permute2x128_si256::<0x20>(p0, p1),
+        _mm256_permute2x128_si256::<0x31>(p0, p1),
+    )
 }

@@ -8,6 +8,11 @@
 
 #[rustfmt::skip]
 mod tables;
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+mod fix8;
 pub(crate) mod simd;
 mod wedge;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]

@@ -104,6 +104,25 @@ pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]]) {
     *lanes = g;
 }
 
+/// The kernels' `fix` (see `chunk::fill_rows`): on AVX2 builds eight elements at a time
+/// (`fix8.rs`), elsewhere [`fix`] one element at a time.
+#[inline(always)]
+pub(crate) fn fix_list<const NORMAL: bool>(
+    vals: &mut [f32],
+    pos: &mut [u16],
+    fixb: u64,
+    at: u64,
+) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    {
+        super::x86::fix_list::<NORMAL>(vals, pos, fixb, at)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+    {
+        crate::chunk::fix_each(vals, pos, fixb, at, fix::<NORMAL>)
+    }
+}
+
 /// The value of element `e` whose draw `r` failed the fast test, in the common case:
 /// exactly [`super::normal_element`] (`NORMAL`) or [`super::truncated_element`] where it
 /// returns `Some`, and `None` for the rare rest — the normal's tail (layer 0), a wedge test
@@ -114,6 +133,13 @@ pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]]) {
 /// test's uniform and the high half for the draw of a new sample should the wedge reject,
 /// computed either way and chosen by a select.
 #[inline(always)]
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "avx2"),
+    allow(
+        dead_code,
+        reason = "AVX2 builds fix eight at a time (`fix8.rs`); the tests use it"
+    )
+)]
 pub(crate) fn fix<const NORMAL: bool>(r: u32, fix: u64, e: u64) -> Option<f32> {
     let (layers, ys, lines) = if NORMAL {
         (&NORM, &NORM_F, &wedge::NORM_LINES)
