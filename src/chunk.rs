@@ -212,13 +212,6 @@ fn fix_list(
 /// whose draw `r` failed the fast test, or `None` for the rare ones left to `rest`. The
 /// fix-ups are independent of each other, so the processor overlaps them.
 #[inline(always)]
-#[cfg_attr(
-    all(target_arch = "x86_64", target_feature = "avx2"),
-    allow(
-        dead_code,
-        reason = "AVX2 builds fix eight at a time (`fix8.rs`); the tests use it"
-    )
-)]
 pub(crate) fn fix_each(
     vals: &mut [f32],
     pos: &mut [u16],

@@ -105,7 +105,7 @@ pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]]) {
 }
 
 /// The kernels' `fix` (see `chunk::fill_rows`): on AVX2 builds eight elements at a time
-/// (`fix8.rs`), elsewhere [`fix`] one element at a time.
+/// (`fix8.rs`, the last few one at a time), elsewhere [`fix`] one element at a time.
 #[inline(always)]
 pub(crate) fn fix_list<const NORMAL: bool>(
     vals: &mut [f32],
@@ -133,13 +133,6 @@ pub(crate) fn fix_list<const NORMAL: bool>(
 /// test's uniform and the high half for the draw of a new sample should the wedge reject,
 /// computed either way and chosen by a select.
 #[inline(always)]
-#[cfg_attr(
-    all(target_arch = "x86_64", target_feature = "avx2"),
-    allow(
-        dead_code,
-        reason = "AVX2 builds fix eight at a time (`fix8.rs`); the tests use it"
-    )
-)]
 pub(crate) fn fix<const NORMAL: bool>(r: u32, fix: u64, e: u64) -> Option<f32> {
     let (layers, ys, lines) = if NORMAL {
         (&NORM, &NORM_F, &wedge::NORM_LINES)
