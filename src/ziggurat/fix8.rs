@@ -159,7 +159,10 @@ pub(crate) fn fix_list<const NORMAL: bool>(
         done += n;
     }
     let rest = crate::chunk::fix_each(vals, &mut pos[done..], fixb, at, simd::fix::<NORMAL>);
-    pos.copy_within(done..done + rest, slow);
+    // Rare: a loop rather than `copy_within` (a call to `memmove` in every chunk).
+    for i in 0..rest {
+        pos[slow + i] = pos[done + i];
+    }
     slow + rest
 }
 
