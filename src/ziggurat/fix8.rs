@@ -3,9 +3,9 @@
 //! `lanes::avx2`, each layer's numbers by one 32-byte load ([`FixRow`]) and a transpose,
 //! the new draw's layer by `x86::pair_lookup` — with exactly the scalar fix-up's
 //! operations (IEEE `f32` multiplies and adds in the same order, no FMA), so the same bits
-//! (tested against it). The scalar fix-up is about 75 instructions an element; in an
-//! `x86-64-v3` build this cut the normal fill by about 400 instructions per chunk (its ~15
-//! fix-ups fill two groups, some lanes unused): about 48 an element.
+//! (tested against it). The scalar fix-up is about 75 instructions an element; this cut
+//! the normal fill by about 385 instructions per chunk (its ~15 fix-ups fill two groups,
+//! some lanes unused): about 50 an element.
 //!
 //! No `unsafe`: the intrinsics used are arithmetic, safe inside functions compiled for
 //! AVX2, and the loads are plain Rust (`bytemuck` casts of arrays).
