@@ -7,7 +7,7 @@
 //! [`Rows`], and the fill module picks one. Dependencies run one way: `fill` → kernels →
 //! `chunk`.
 
-use crate::key::{fixup_base, lane_state, Key};
+use crate::key::{fixup_base, Key};
 
 /// Elements per chunk (frozen by the stream contract): 128 rows of eight lanes.
 pub const CHUNK: u64 = 1024;
@@ -49,17 +49,21 @@ pub(crate) fn for_each_chunk(
 
 /// Fills `out` with elements `offset ..` of the key's stream (the range is already
 /// checked) by one sampler's kernel on one representation `L` of the eight lanes:
-/// - `seed(states)`: the lanes of eight scalar xoshiro128++ states, lane `l` from
-///   `states[l]`;
+/// - `seed(base, chunk)`: the lanes of chunk `chunk` of the key whose base is `base`, lane
+///   `l` from `key::lane_state(base, chunk, l)`;
 /// - `skip(lanes)`: steps every lane once, dropping the draws (rows before the range);
 /// - `rows(lanes, rows, fails)`, the fast pass: one draw per lane for each row. Where the
 ///   draw passes the fast test the row holds its value; where it fails, the row holds the
 ///   draw's bits (`f32::from_bits(r)`) and bit `l` of `fails[j]` is set (`fails` is as long
 ///   as `rows`, and zero on entry);
-/// - `fix(r, fix, e)`: the value of element `e` whose draw `r` failed the fast test,
-///   finished from the element's own generator (`fix` is [`fixup_base`] of the key), or
-///   `None` in the rare cases the kernel leaves to
-/// - `rest(r, fix, e)`: the same value, by the contract's own function.
+/// - `fix(vals, pos, fix, at)`: finishes the elements at the positions `pos` of `vals`
+///   (whose element indices are `at + pos[i]`), each holding a draw that failed the fast
+///   test, from the elements' own generators (`fix` is [`fixup_base`] of the key), except
+///   the rare ones the kernel leaves to `rest`: those it moves to the front of `pos`,
+///   untouched in `vals`, and returns their count ([`fix_each`] does this one element at a
+///   time);
+/// - `rest(r, fix, e)`: the value of element `e` whose draw `r` failed the fast test, by
+///   the contract's own function.
 ///
 /// Closures rather than a trait, so that a kernel compiled for other target features
 /// (the run-time AVX2 kernels) can hand in closures that inherit them.
@@ -72,16 +76,16 @@ pub(crate) fn fill_rows<L: Copy>(
     key: Key,
     offset: u64,
     out: &mut [f32],
-    seed: impl Fn(&[[u32; 4]; LANES]) -> L,
+    seed: impl Fn(u64, u64) -> L,
     skip: impl Fn(&mut L),
     rows: impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
-    fix: impl Fn(u32, u64, u64) -> Option<f32>,
+    fix: impl Fn(&mut [f32], &mut [u16], u64, u64) -> usize,
     rest: impl Fn(u32, u64, u64) -> f32,
 ) {
     let base = key.base();
     let fixb = fixup_base(base);
     for_each_chunk(offset, out, |chunk, lo, part| {
-        let mut lanes = seed(&core::array::from_fn(|l| lane_state(base, chunk, l as u32)));
+        let mut lanes = seed(base, chunk);
         // `chunk < 2^54`, so the chunk's first element index does not overflow.
         let first = chunk * CHUNK;
         let mut row = lo / LANES;
@@ -153,7 +157,7 @@ fn one_row<L>(
 fn fix_rows(
     vals: &mut [f32],
     fails: &[u8; ROWS],
-    fix: &impl Fn(u32, u64, u64) -> Option<f32>,
+    fix: &impl Fn(&mut [f32], &mut [u16], u64, u64) -> usize,
     rest: &impl Fn(u32, u64, u64) -> f32,
     fixb: u64,
     at: u64,
@@ -184,19 +188,37 @@ fn fix_rows(
     fix_list(vals, &mut pos[..n], fix, rest, fixb, at);
 }
 
-/// Finishes the elements at `pos` (indices into `vals`) by `fix`, whose fix-ups are
-/// independent of each other, so that the processor overlaps them; the rare ones it
-/// declines are listed again and finished by `rest` (out of line, with calls to `libm`)
-/// after the loop, which thus has no call to keep registers across.
+/// Finishes the elements at `pos` by the kernel's `fix`; the rare ones it declines are
+/// finished by `rest` (out of line, with calls to `libm`) after it, so that its loop has
+/// no call to keep registers across.
 #[inline(always)]
 fn fix_list(
     vals: &mut [f32],
     pos: &mut [u16],
-    fix: &impl Fn(u32, u64, u64) -> Option<f32>,
+    fix: &impl Fn(&mut [f32], &mut [u16], u64, u64) -> usize,
     rest: &impl Fn(u32, u64, u64) -> f32,
     fixb: u64,
     at: u64,
 ) {
+    let slow = fix(vals, pos, fixb, at);
+    for &p in &pos[..slow] {
+        if let Some(v) = vals.get_mut(usize::from(p)) {
+            *v = rest(v.to_bits(), fixb, at + u64::from(p));
+        }
+    }
+}
+
+/// The kernels' `fix` one element at a time: `fix(r, fixb, e)` is the value of element `e`
+/// whose draw `r` failed the fast test, or `None` for the rare ones left to `rest`. The
+/// fix-ups are independent of each other, so the processor overlaps them.
+#[inline(always)]
+pub(crate) fn fix_each(
+    vals: &mut [f32],
+    pos: &mut [u16],
+    fixb: u64,
+    at: u64,
+    fix: impl Fn(u32, u64, u64) -> Option<f32>,
+) -> usize {
     let mut slow = 0;
     for i in 0..pos.len() {
         let p = pos[i];
@@ -212,11 +234,7 @@ fn fix_list(
             }
         }
     }
-    for &p in &pos[..slow] {
-        if let Some(v) = vals.get_mut(usize::from(p)) {
-            *v = rest(v.to_bits(), fixb, at + u64::from(p));
-        }
-    }
+    slow
 }
 
 #[cfg(test)]
@@ -253,7 +271,7 @@ mod tests {
                 key,
                 offset,
                 &mut out,
-                |_| [0u32; LANES],
+                |_, _| [0u32; LANES],
                 |lanes| lanes.iter_mut().for_each(|c| *c += 1),
                 |lanes, rows, fails| {
                     for (row, f) in rows.iter_mut().zip(fails) {
@@ -270,7 +288,11 @@ mod tests {
                         }
                     }
                 },
-                |r, fixb, e| (!declined(r)).then(|| value(r, fixb, e)),
+                |vals, pos, fixb, at| {
+                    fix_each(vals, pos, fixb, at, |r, fixb, e| {
+                        (!declined(r)).then(|| value(r, fixb, e))
+                    })
+                },
                 value,
             );
             for (i, x) in out.iter().enumerate() {

@@ -6,11 +6,15 @@ pub(crate) const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Tag mixed into `fold_in` so that folding cannot be confused with `with_stream`.
 pub(crate) const FOLD_TAG: u64 = 0x6A09_E667_F3BC_C909;
 
+/// The two multipliers of [`mix64`].
+pub(crate) const MIX_M1: u64 = 0xBF58_476D_1CE4_E5B9;
+pub(crate) const MIX_M2: u64 = 0x94D0_49BB_1331_11EB;
+
 /// SplitMix64's output function (Stafford's "Mix13"), a bijection on `u64`.
 #[inline]
 pub(crate) const fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z = (z ^ (z >> 30)).wrapping_mul(MIX_M1);
+    z = (z ^ (z >> 27)).wrapping_mul(MIX_M2);
     z ^ (z >> 31)
 }
 

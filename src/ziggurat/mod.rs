@@ -11,6 +11,11 @@
 mod tables;
 #[cfg(test)]
 mod kat;
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+mod fix8;
 pub(crate) mod simd;
 mod wedge;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
@@ -20,6 +25,16 @@ pub(crate) use tables::{NORM, TRUNC};
 use tables::{
     NORM_F, NORM_F_FIX, NORM_INV_R, NORM_R, TRUNC_FULL, TRUNC_HALF_V, TRUNC_Y, TRUNC_Y_FIX,
 };
+
+/// One of the three samplers of the stream contract. Defined here, below both the fill
+/// module (which picks a kernel by it) and the run-time AVX2 kernels (which take it), so
+/// that imports run one way: `fill` → kernels → `chunk`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Sampler {
+    Normal,
+    TruncatedNormal,
+    Uniform,
+}
 
 /// One layer of a ziggurat: `x = mag * w`, and `mag < k` means "inside the next layer's
 /// width, accept at once". Interleaved so that one cache line serves both loads.

@@ -10,6 +10,23 @@ use crate::chunk::LANES;
 use crate::key::{element_state, splitmix_output};
 use crate::lanes::Lanes8;
 
+/// The lanes of chunk `chunk` of the key whose base is `base`, lane `l` from
+/// `key::lane_state(base, chunk, l)`: on AVX2 builds four SplitMix64 outputs at a time
+/// (`lanes::avx2::seed`), elsewhere one by one.
+#[inline]
+pub(crate) fn seeded(base: u64, chunk: u64) -> Lanes8 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    {
+        super::x86::seeded(base, chunk)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+    {
+        Lanes8::from_states(&core::array::from_fn(|l| {
+            crate::key::lane_state(base, chunk, l as u32)
+        }))
+    }
+}
+
 /// The sign mask: bit 8 of each draw moved to bit 31.
 #[inline(always)]
 fn sign_bits(r: u32x8) -> u32x8 {
@@ -85,6 +102,25 @@ pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]]) {
         *row = (f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)).to_array();
     }
     *lanes = g;
+}
+
+/// The kernels' `fix` (see `chunk::fill_rows`): on AVX2 builds eight elements at a time
+/// (`fix8.rs`, the last few one at a time), elsewhere [`fix`] one element at a time.
+#[inline(always)]
+pub(crate) fn fix_list<const NORMAL: bool>(
+    vals: &mut [f32],
+    pos: &mut [u16],
+    fixb: u64,
+    at: u64,
+) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    {
+        super::x86::fix_list::<NORMAL>(vals, pos, fixb, at)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+    {
+        crate::chunk::fix_each(vals, pos, fixb, at, fix::<NORMAL>)
+    }
 }
 
 /// The value of element `e` whose draw `r` failed the fast test, in the common case:
@@ -174,6 +210,20 @@ mod tests {
             // wedge rejection and tests the lines leave to libm), 1.3% of the truncated's.
             let bound = if normal { n / 25 } else { n / 50 };
             assert!(rare < bound, "{rare} of {n} fix-ups left to the contract");
+        }
+    }
+
+    #[test]
+    fn seeded_lanes_are_the_lane_states() {
+        for (base, chunk) in crate::lanes::tests::seeding_cases() {
+            let states: [[u32; 4]; 8] =
+                core::array::from_fn(|l| crate::key::lane_state(base, chunk, l as u32));
+            let got = seeded(base, chunk).s.map(|v| v.to_array());
+            for (l, st) in states.iter().enumerate() {
+                for w in 0..4 {
+                    assert_eq!(got[w][l], st[w], "base {base:#x} chunk {chunk} lane {l}");
+                }
+            }
         }
     }
 

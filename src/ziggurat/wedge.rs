@@ -95,6 +95,44 @@ pub(super) static NORM_LINES: [Lines; 256] = wedge_lines(&super::NORM);
 /// The truncated normal's wedge lines.
 pub(super) static TRUNC_LINES: [Lines; 256] = wedge_lines(&super::TRUNC);
 
+/// One layer's numbers for the fix-up eight lanes at a time (`fix8.rs`), one 32-byte load:
+/// `[w, y(i), y(i + 1), b, lo, hi, 0, 0]`, `y` the strip heights (`NORM_F` or `TRUNC_Y`).
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
+pub(super) struct FixRow(pub(super) [f32; 8]);
+
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+const fn fix_rows(layers: &[Layer; 256], ys: &[f32; 257], lines: &[Lines; 256]) -> [FixRow; 256] {
+    let mut out = [FixRow([0.0; 8]); 256];
+    let mut i = 0;
+    while i < 256 {
+        let l = lines[i];
+        out[i] = FixRow([layers[i].w, ys[i], ys[i + 1], l.b, l.lo, l.hi, 0.0, 0.0]);
+        i += 1;
+    }
+    out
+}
+
+/// The normal's [`FixRow`]s.
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+pub(super) static NORM_FIX: [FixRow; 256] = fix_rows(&super::NORM, &super::NORM_F, &NORM_LINES);
+/// The truncated normal's [`FixRow`]s.
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+pub(super) static TRUNC_FIX: [FixRow; 256] = fix_rows(&super::TRUNC, &super::TRUNC_Y, &TRUNC_LINES);
+
 /// `(lo(x²), hi(x²))`.
 #[inline(always)]
 fn bounds(lines: &Lines, x: f32) -> (f32, f32) {

@@ -4,19 +4,12 @@
 
 use crate::chunk::{fill_rows, for_each_chunk, CHUNK, LANES};
 use crate::key::{fixup_base, lane_state, Key};
-use crate::lanes::{Lane, Lanes8, U32Source};
+use crate::lanes::{Lane, U32Source};
+pub(crate) use crate::ziggurat::Sampler;
 use crate::ziggurat::{self, simd, NORM, TRUNC};
 use crate::Error;
 
 mod lanes_scalar;
-
-/// One of the three samplers of the stream contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Sampler {
-    Normal,
-    TruncatedNormal,
-    Uniform,
-}
 
 /// Validates the element range; nothing is written on `Err`.
 #[inline]
@@ -85,12 +78,12 @@ fn wide_ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
         key,
         offset,
         out,
-        Lanes8::from_states,
+        simd::seeded,
         |l| {
             l.next();
         },
         |l, rows, fails| simd::ziggurat_rows(l, layers, rows, fails),
-        simd::fix::<NORMAL>,
+        simd::fix_list::<NORMAL>,
         rest,
     );
 }
@@ -101,13 +94,13 @@ fn wide_uniform(key: Key, offset: u64, out: &mut [f32]) {
         key,
         offset,
         out,
-        Lanes8::from_states,
+        simd::seeded,
         |l| {
             l.next();
         },
         |l, rows, _| simd::uniform_rows(l, rows),
         // Never called: the uniform has no fast test to fail.
-        |r, _, _| Some(ziggurat::uniform_from_bits(r)),
+        |_, _, _, _| 0,
         |r, _, _| ziggurat::uniform_from_bits(r),
     );
 }

@@ -4,6 +4,12 @@
 
 use wide::u32x8;
 
+#[cfg(all(
+    target_arch = "x86_64",
+    any(target_feature = "avx2", not(glorot_no_dispatch))
+))]
+pub(crate) mod avx2;
+
 /// A source of uniformly random `u32` words: a lane, or a caller's `rand_core::Rng`.
 pub(crate) trait U32Source {
     fn next_u32(&mut self) -> u32;
@@ -95,6 +101,13 @@ fn rotl(x: u32x8, k: u32) -> u32x8 {
 
 impl Lanes8 {
     /// Lanes from eight scalar states, lane `l` from `states[l]`.
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "avx2"),
+        allow(
+            dead_code,
+            reason = "AVX2 builds seed by `lanes::avx2::seed`; the tests use it"
+        )
+    )]
     #[inline]
     pub(crate) fn from_states(states: &[[u32; 4]; 8]) -> Lanes8 {
         let word = |w: usize| u32x8::new(core::array::from_fn(|l| states[l][w]));
@@ -120,7 +133,7 @@ impl Lanes8 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rand_xoshiro::rand_core::{Rng, SeedableRng};
     use rand_xoshiro::Xoshiro128PlusPlus;
@@ -161,6 +174,24 @@ mod tests {
                 assert_eq!(v[l], scalar[l].next_u32(), "lane {l} step {step}");
             }
         }
+    }
+
+    /// The bases and chunks the seeding tests use: small, large, the extremes, and a spread
+    /// of mixed ones (so that the 64-bit products carry across their 32-bit halves).
+    pub(crate) fn seeding_cases() -> impl Iterator<Item = (u64, u64)> {
+        let bases = [
+            0u64,
+            1,
+            0xDEAD_BEEF,
+            u64::MAX,
+            0u64.wrapping_sub(0x9E37_79B9_7F4A_7C15),
+        ];
+        let chunks = [0u64, 1, 2, 1 << 40, u64::MAX / 1024];
+        let fixed = bases
+            .into_iter()
+            .flat_map(move |b| chunks.into_iter().map(move |c| (b, c)));
+        let mixed = (0..2000u64).map(|i| (crate::key::mix64(i), crate::key::mix64(!i) >> 10));
+        fixed.chain(mixed)
     }
 
     #[test]
