@@ -153,7 +153,7 @@
 //! eight: one xoshiro128++ step, eight 8-byte table loads, the fast test, a blend and a
 //! store), then the ~15 of its 1024 elements whose draw failed the fast test, from a
 //! packed list, each finished on its own with its wedge test decided by two lines around
-//! the curve (`libm::expf` only between them; same decisions, exhaustively tested).
+//! the curve (`expf` only between them; same decisions, exhaustively tested).
 //!
 //! # References
 //! - X. Glorot, Y. Bengio, *Understanding the difficulty of training deep feedforward

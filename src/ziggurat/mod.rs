@@ -9,13 +9,14 @@
 
 #[rustfmt::skip]
 mod tables;
-#[cfg(test)]
-mod kat;
 #[cfg(all(
     target_arch = "x86_64",
     any(target_feature = "avx2", not(glorot_no_dispatch))
 ))]
 mod fix8;
+#[cfg(test)]
+mod kat;
+pub(crate) mod mathf;
 pub(crate) mod simd;
 mod wedge;
 #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
@@ -93,7 +94,7 @@ fn edge_density(layers: &[Layer; 256], i: usize) -> f32 {
         Some(layer) => layer.w * 8_388_608.0,
         None => 0.0,
     };
-    libm::expf(half_square_neg(x))
+    mathf::expf(half_square_neg(x))
 }
 
 /// `v` moved by the signed 4-bit number of ulps at nibble `i` of `fix`.
@@ -148,8 +149,8 @@ pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
         // Marsaglia (1964) tail beyond R: x = R + e1/R with e1, e2 ~ Exp(1), accepted if
         // 2 e2 > (e1/R)^2. `1 - u` is in (0, 1], so the logarithms are finite.
         loop {
-            let xx = -libm::log1pf(-unit_f32(src)) * NORM_INV_R;
-            let yy = -libm::log1pf(-unit_f32(src));
+            let xx = -mathf::log1pf(-unit_f32(src)) * NORM_INV_R;
+            let yy = -mathf::log1pf(-unit_f32(src));
             if yy + yy > xx * xx {
                 return Some(with_sign(NORM_R + xx, r));
             }
@@ -158,7 +159,7 @@ pub(crate) fn normal_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
     let x = (r >> 9) as f32 * NORM[i].w;
     let (f0, f1) = (norm_f(i), norm_f(i + 1));
     let y = f0 + unit_f32(src) * (f1 - f0);
-    if y < libm::expf(half_square_neg(x)) {
+    if y < mathf::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
     } else {
         None
@@ -173,7 +174,7 @@ pub(crate) fn truncated_slow<S: U32Source>(src: &mut S, r: u32) -> Option<f32> {
     let x = (r >> 9) as f32 * TRUNC[i].w;
     let (y0, y1) = (trunc_y(i), trunc_y(i + 1));
     let y = y0 + unit_f32(src) * (y1 - y0);
-    if y < libm::expf(half_square_neg(x)) {
+    if y < mathf::expf(half_square_neg(x)) {
         Some(with_sign(x, r))
     } else {
         None
@@ -291,11 +292,11 @@ mod tests {
     fn normal_max_abs_is_the_tail_end_and_every_layer_stays_below_it() {
         // The tail's largest value, computed exactly as `normal_slow` computes it.
         let u_max = ((1u32 << 24) - 1) as f32 * INV_2_24;
-        let xx = -libm::log1pf(-u_max) * NORM_INV_R;
+        let xx = -mathf::log1pf(-u_max) * NORM_INV_R;
         assert_eq!((NORM_R + xx).to_bits(), NORMAL_MAX_ABS.to_bits());
         // The tail is increasing in u, and log1pf is monotone: u_max gives the maximum.
         let u_prev = ((1u32 << 24) - 2) as f32 * INV_2_24;
-        assert!(NORM_R + -libm::log1pf(-u_prev) * NORM_INV_R <= NORMAL_MAX_ABS);
+        assert!(NORM_R + -mathf::log1pf(-u_prev) * NORM_INV_R <= NORMAL_MAX_ABS);
         // Layer 0's fast path accepts only mag < k[0], i.e. x < R; layers >= 1 have x < X[i] <= R.
         assert!((NORM[0].k - 1) as f32 * NORM[0].w < NORM_R);
         for layer in &NORM[1..] {

@@ -1,11 +1,11 @@
 //! Two lines around the density in every wedge, for the wedge test `y < expf(-x²/2)` of
 //! the SIMD kernels' slow path: most tests are decided by one multiply and two adds, and
-//! `libm::expf` runs only for `y` between the lines, so the answer — and every output
+//! `expf` (`mathf.rs`, STREAM.md §12) runs only for `y` between the lines, so the answer — and every output
 //! bit — is unchanged.
 //!
 //! Why it is exact: for every `x` a wedge test can meet (every wedge magnitude of every
 //! layer of both ziggurats, about 2.6·10^7 values each), the tests below check
-//! `lo(x) <= libm::expf(-x²/2) <= hi(x)` exhaustively, with `lo` and `hi` evaluated
+//! `lo(x) <= mathf::expf(-x²/2) <= hi(x)` exhaustively, with `lo` and `hi` evaluated
 //! exactly as [`below`] evaluates them. Then `y < lo(x)` implies `y < expf`, and
 //! `y >= hi(x)` implies the opposite, and anything in between asks `libm` itself.
 //!
@@ -22,7 +22,7 @@
 //! the path that the next vector of the hot loop waits for; this is two multiplies and an
 //! add.
 
-use super::{half_square_neg, Layer};
+use super::{half_square_neg, mathf, Layer};
 
 /// The two lines of one wedge, in `u = x²`: `lo(u) = lo + b u`, `hi(u) = hi + b u`.
 #[derive(Clone, Copy, Debug)]
@@ -140,7 +140,7 @@ fn bounds(lines: &Lines, x: f32) -> (f32, f32) {
     (lines.lo + bu, lines.hi + bu)
 }
 
-/// `y < libm::expf(-x²/2)` for an `x` in the wedge of the layer of `lines`, asking
+/// `y < mathf::expf(-x²/2)` for an `x` in the wedge of the layer of `lines`, asking
 /// `libm` only when `y` lies between the lines. The sides are read from the signs of
 /// `y - lo` and `y - hi` (exact: a difference of floats is zero only for equal floats,
 /// and rounding keeps its sign), so the compiler cannot split the test into a branch on
@@ -150,7 +150,7 @@ fn bounds(lines: &Lines, x: f32) -> (f32, f32) {
 pub(super) fn below(lines: &Lines, x: f32, y: f32) -> bool {
     let (below_lo, between) = sides(lines, x, y);
     if between {
-        return y < libm::expf(half_square_neg(x));
+        return y < mathf::expf(half_square_neg(x));
     }
     below_lo
 }
@@ -185,7 +185,7 @@ mod tests {
             let height = f64::from(ys[i + 1] - ys[i]);
             for mag in layer.k..1 << 23 {
                 let x = mag as f32 * layer.w;
-                let e = libm::expf(half_square_neg(x));
+                let e = mathf::expf(half_square_neg(x));
                 let (lo, hi) = bounds(&lines[i], x);
                 assert!(
                     lo <= e && e <= hi,
@@ -225,7 +225,7 @@ mod tests {
                 }
                 for mag in [layer.k, (layer.k + (1 << 23)) / 2, (1 << 23) - 1] {
                     let x = mag as f32 * layer.w;
-                    let e = libm::expf(half_square_neg(x));
+                    let e = mathf::expf(half_square_neg(x));
                     let (lo, hi) = bounds(&lines[i], x);
                     for y in [0.0, lo, e, hi, 2.0 * hi]
                         .into_iter()
