@@ -2,7 +2,8 @@
 //!
 //! The wedge tests and the tail depend on the last bit of these two functions, and neither
 //! is correctly rounded, so their algorithm is part of the stream. They were the `libm`
-//! crate's (0.2.16: ports of FreeBSD msun's `e_expf.c` and `s_log1pf.c`); a later `libm`
+//! crate's (0.2.16: FreeBSD msun's `e_expf.c`, and musl's `log1pf.c` — which `libm` labels
+//! FreeBSD's `s_log1pf.c`, a different algorithm today); a later `libm`
 //! release, or the x87 routine `libm` selects on x86 without SSE, could change a bit of a
 //! weight. Here they are written out once, restricted to the domains the samplers use —
 //! `expf(x)` for `-8 < x <= 0`, `log1pf(x)` for `-1 < x <= 0` — and tested equal to `libm`
@@ -19,7 +20,7 @@
 //! is preserved.
 //! ```
 
-/// `e^x` for `-8 < x <= 0`, bit for bit FreeBSD's `expf` (STREAM.md §12).
+/// `e^x` for `-8 < x <= 0`, bit for bit FreeBSD msun's `expf` (STREAM.md §12).
 #[inline]
 pub(crate) fn expf(x: f32) -> f32 {
     const LN2_HI: f32 = f32::from_bits(0x3F31_7200);
@@ -59,7 +60,7 @@ pub(crate) fn expf(x: f32) -> f32 {
     }
 }
 
-/// `ln(1 + x)` for `-1 < x <= 0`, bit for bit FreeBSD's `log1pf` (STREAM.md §12).
+/// `ln(1 + x)` for `-1 < x <= 0`, bit for bit musl's `log1pf` (STREAM.md §12).
 #[inline]
 pub(crate) fn log1pf(x: f32) -> f32 {
     const LN2_HI: f32 = f32::from_bits(0x3F31_7180);
