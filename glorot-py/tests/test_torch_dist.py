@@ -19,7 +19,7 @@ if not dist.is_available():
 WORKER = os.path.join(os.path.dirname(__file__), "torch_dist_worker.py")
 
 EXPECTED = {
-    1: ["1d functions"] + [f"fsdp {d} {i}" for d in ("float32", "bfloat16") for i in ("with_init_module", "with_keyed")],
+    1: ["1d functions", "no half write"] + [f"fsdp {d} {i}" for d in ("float32", "bfloat16") for i in ("with_init_module", "with_keyed")],
 }
 EXPECTED[2] = EXPECTED[1] + [f"tp {d} {i}" for d in ("float32", "bfloat16") for i in ("with_init_module", "with_keyed")]
 EXPECTED[4] = EXPECTED[2] + ["2d functions", "fsdp_tp strided"] + [

@@ -299,3 +299,66 @@ def test_normal_max_abs_is_the_crates():
     t = torch.empty(1000)
     far = gt.trunc_normal_(t.clone(), std=1.0, a=-9.0, b=9.0, seed=1)
     assert torch.equal(far, torch.from_numpy(glorot.random_normal(shape=(1000,), seed=1, stddev=1.0)))
+
+
+# --- from an outside review: each of these failed before its fix ---------------------
+
+
+def test_init_module_refuses_a_subclass_that_overrides_reset_parameters():
+    class ZeroLinear(nn.Linear):
+        def reset_parameters(self):
+            nn.init.zeros_(self.weight)
+
+    m = nn.Sequential(nn.Linear(3, 4), ZeroLinear(4, 2))
+    before = [p.detach().clone() for p in m.parameters()]
+    with pytest.raises(ValueError, match=r"'1\.weight'.*ZeroLinear.*overrides reset_parameters"):
+        gt.init_module_(m, 1)
+    assert all(torch.equal(a, p) for a, p in zip(before, m.parameters())), "written before the error"
+    # weight_init/bias_init replace the rules (for every parameter), the subclass included
+    gt.init_module_(m, 1, weight_init=gt.xavier_uniform_,
+                    bias_init=lambda t, seed, stream: gt.uniform_(t, -0.1, 0.1, seed=seed, stream=stream))
+    assert not torch.equal(before[2], m[1].weight)
+
+
+def test_torch_argument_names_in_errors():
+    t = torch.empty(4)
+    with pytest.raises(ValueError, match="std must be >= 0"):
+        gt.normal_(t, 0.0, -1.0, seed=1)
+    with pytest.raises(ValueError, match="a must be <= b"):
+        gt.uniform_(t, 1.0, 0.0, seed=1)
+    m = nn.Linear(2, 2)
+    with gt.keyed(m, seed=1), pytest.raises(ValueError, match="std must be >= 0"):
+        m.weight.data.normal_(0.0, -1.0)
+
+
+@pytest.mark.parametrize("seed", [torch.tensor(3.7), torch.tensor(True), np.float64(3.0), 3.0])
+def test_seed_must_be_an_integer(seed):
+    with pytest.raises(TypeError, match="seed must be an int"):
+        gt.normal_(torch.empty(4), seed=seed)
+
+
+def test_integer_tensor_seeds_are_accepted():
+    a = gt.normal_(torch.empty(8), seed=torch.tensor(3))
+    b = gt.normal_(torch.empty(8), seed=np.int64(3))
+    assert torch.equal(a, gt.normal_(torch.empty(8), seed=3)) and torch.equal(a, b)
+
+
+def test_keyed_does_not_reach_other_threads():
+    import threading
+
+    m = nn.Linear(2, 2)
+    seen = {}
+
+    def other():
+        try:  # another thread's own tensor: torch's draw, not a KeyedError
+            nn.init.normal_(torch.empty(4))
+            nn.init.trunc_normal_(torch.empty(4))
+            seen["ok"] = True
+        except Exception as e:  # noqa: BLE001
+            seen["error"] = e
+
+    with gt.keyed(m, seed=1):
+        th = threading.Thread(target=other)
+        th.start()
+        th.join()
+    assert seen == {"ok": True}, seen

@@ -11,7 +11,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
-from torch.distributed.tensor import DTensor, Replicate, Shard, distribute_tensor
+from torch.distributed.tensor import DTensor, Partial, Replicate, Shard, distribute_tensor
 from torch.distributed.tensor.parallel import ColwiseParallel, RowwiseParallel, parallelize_module
 from torch.distributed.tensor.placement_types import _StridedShard
 from torch.nn.init import trunc_normal_  # imported by name, as model code does
@@ -50,6 +50,9 @@ class Tiny(nn.Module):
 
     def init_weights(self):
         nn.init.normal_(self.tok.weight)
+        # Hugging Face's padding row: on a sharded DTensor the index is a copy (keyed writes
+        # the zero_ through to the shard that holds the row).
+        self.tok.weight.data[self.tok.padding_idx].zero_()
         for layer in self.layers:
             layer.init_weights()
         nn.init.ones_(self.norm.weight)
@@ -157,12 +160,30 @@ def check_functions(mesh, label, placements_list):
     print(f"OK {label} functions", flush=True)
 
 
+def check_no_half_write(mesh):
+    """init_module_ checks every parameter (a Partial one is an error) before it writes."""
+    m = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 4))
+    nn.init.constant_(m[0].weight, 7.0)
+    m[1].weight = nn.Parameter(DTensor.from_local(torch.ones(4, 4), mesh, [Partial()]))
+    try:
+        gt.init_module_(m, 1)
+    except ValueError as e:
+        if "partial sum" not in str(e):
+            raise
+    else:
+        raise AssertionError("init_module_ accepted a Partial parameter")
+    if not torch.all(m[0].weight == 7.0):
+        raise AssertionError("init_module_ wrote a parameter before raising")
+    print("OK no half write", flush=True)
+
+
 def main():
     torch.set_num_threads(1)
     dist.init_process_group("gloo", rank=RANK, world_size=WORLD)
     mesh = init_device_mesh("cpu", (WORLD,))
     check_functions(mesh, "1d", [[Shard(0)], [Shard(1)], [Replicate()]])
     check_models("fsdp", fsdp(mesh))
+    check_no_half_write(mesh)
     if WORLD >= 2:
         check_models("tp", tp(mesh))
     if WORLD == 4:

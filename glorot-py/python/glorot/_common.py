@@ -1,5 +1,7 @@
 """Helpers shared by the framework adapters (not public)."""
 
+import operator
+
 import numpy as np
 
 
@@ -31,9 +33,14 @@ def np_dtype(dtype, argument="dtype"):
 
 def check_seed(seed, argument="seed"):
     """``seed`` as an int in ``0 .. 2**64`` (``TypeError``/``ValueError`` naming it)."""
-    if isinstance(seed, bool) or not hasattr(seed, "__index__"):
+    # operator.index, not int(): a float tensor or numpy float has __index__-like int()
+    # conversions that truncate (torch.tensor(3.7) -> 3); an integer tensor passes.
+    if isinstance(seed, bool) or "bool" in str(getattr(seed, "dtype", "")):
         raise TypeError(f"{argument} must be an int, got {type(seed).__name__}")
-    seed = int(seed)
+    try:
+        seed = operator.index(seed)
+    except TypeError:
+        raise TypeError(f"{argument} must be an int, got {type(seed).__name__}") from None
     if not 0 <= seed < 2**64:
         raise ValueError(f"{argument} must be in 0..2**64, got {seed}")
     return seed

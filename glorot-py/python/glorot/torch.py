@@ -34,6 +34,9 @@ parameters, on the other layers or on how the model is sharded.
 
 import contextlib
 import math
+import operator
+import threading
+import weakref
 
 import numpy as np
 import torch
@@ -355,15 +358,21 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, s
 def normal_(tensor, mean=0.0, std=1.0, generator=None, *, seed, stream=0):
     """``torch.nn.init.normal_`` (``std = 0`` fills ``mean``)."""
     _no_generator(generator)
-    if _finite(std, "std") == 0.0:
-        return constant_(tensor, _finite(mean, "mean"))
+    mean, std = _finite(mean, "mean"), _finite(std, "std")
+    if std < 0.0:
+        raise ValueError(f"std must be >= 0, got {std}")
+    if std == 0.0:
+        return constant_(tensor, mean)
     return _native(_g.random_normal, tensor, seed, stream, "keras", {"mean": mean, "stddev": std})
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None, *, seed, stream=0):
     """``torch.nn.init.uniform_``: ``[a, b)`` (``a = b`` fills ``a``)."""
     _no_generator(generator)
-    if _finite(a, "a") == _finite(b, "b"):
+    a, b = _finite(a, "a"), _finite(b, "b")
+    if a > b:
+        raise ValueError(f"a must be <= b, got a={a}, b={b}")
+    if a == b:
         return constant_(tensor, a)
     return _native(_g.random_uniform, tensor, seed, stream, "keras", {"minval": a, "maxval": b})
 
@@ -401,22 +410,23 @@ def _embedding_rules(m):
     def weight(t, s, st):
         normal_(t, 0.0, 1.0, seed=s, stream=st)
         if m.padding_idx is not None:
-            _zero_row(t, m.padding_idx)
+            _fill_row(t, m.padding_idx)
 
     return {"weight": weight}
 
 
-def _zero_row(t, row):
-    """Sets row ``row`` (global index) of ``t`` to zero, in the local shard only."""
+def _fill_row(t, row, value=0.0):
+    """Sets row ``row`` (global index along dimension 0) of ``t`` to ``value``, in the local
+    shard only."""
     shape, local, idx = _local_and_indices(t)
     row = row + shape[0] if row < 0 else row
     with torch.no_grad():
         if idx is None:
-            local[row].zero_()
+            local[row].fill_(value)
         else:
             where = np.flatnonzero(idx[0] == row)
             if len(where):
-                local[int(where[0])].zero_()
+                local[int(where[0])].fill_(value)
 
 
 def _mha_rules(m):
@@ -442,9 +452,28 @@ def _bilinear_rules(m):
     return {"weight": rule, "bias": rule}
 
 
+class _Overridden:
+    """The module's class overrides the ``reset_parameters`` its rule is PyTorch's for."""
+
+    def __init__(self, cls):
+        self.cls = cls
+
+
 def _module_rules(m):
     """``{name relative to m: rule(tensor, seed, stream)}`` as ``m.reset_parameters()``
-    draws, or ``None`` for a module glorot has no rule for."""
+    draws, ``None`` for a module glorot has no rule for, or ``_Overridden`` for a subclass
+    of a known module whose own ``reset_parameters`` may draw something else."""
+    rules = _torch_rules(m)
+    if rules is None:
+        return None
+    method = "_reset_parameters" if isinstance(m, torch.nn.MultiheadAttention) else "reset_parameters"
+    owner = next((c for c in type(m).__mro__ if method in vars(c)), None)
+    if owner is not None and not owner.__module__.startswith("torch."):
+        return _Overridden(owner)
+    return rules
+
+
+def _torch_rules(m):
     nn = torch.nn
     if isinstance(m, nn.MultiheadAttention):
         return _mha_rules(m)
@@ -492,8 +521,10 @@ def init_module_(module, seed, *, stream=0, weight_init=None, bias_init=None):
 
     ``weight_init`` / ``bias_init``, called as ``f(tensor, seed=seed, stream=...)``, replace
     these rules for all parameters of two or more / fewer dimensions. A parameter of a
-    module with no rule (e.g. a custom ``nn.Module`` holding an ``nn.Parameter``) raises
-    ``ValueError`` naming it, unless ``weight_init``/``bias_init`` covers it. Parameters
+    module with no rule (e.g. a custom ``nn.Module`` holding an ``nn.Parameter``), or of a
+    subclass of a known module that overrides ``reset_parameters()``, raises ``ValueError``
+    naming it, unless ``weight_init``/``bias_init`` covers it; every parameter (dtype,
+    device, placements) is checked before any is written. Parameters
     may be ``DTensor`` s (FSDP2, tensor parallel): each rank writes its shards only.
     """
     seed = check_seed(seed)
@@ -504,18 +535,31 @@ def init_module_(module, seed, *, stream=0, weight_init=None, bias_init=None):
         if r is None:
             continue
         prefix = mname + "." if mname else ""
+        if isinstance(r, _Overridden):
+            for pname, _ in m.named_parameters(recurse=False):
+                rules.setdefault(prefix + pname, r)
+            continue
         for rel, rule in r.items():
             rules.setdefault(prefix + rel, rule)  # a parent's rule (MHA's out_proj) wins
     todo = []
     for name, p in module.named_parameters():
         custom = weight_init if p.dim() >= 2 else bias_init
-        if custom is None and name not in rules:
+        rule = rules.get(name)
+        if custom is None and isinstance(rule, _Overridden):
+            raise ValueError(
+                f"parameter {name!r} (shape {tuple(p.shape)}): its module's class "
+                f"{rule.cls.__qualname__} overrides reset_parameters(), so PyTorch's rule for its "
+                "base class may not be what it draws; run it under glorot.torch.keyed (e.g. "
+                "with keyed(model, seed): model.apply(init_fn)) or pass weight_init=/bias_init="
+            )
+        if custom is None and rule is None:
             raise ValueError(
                 f"parameter {name!r} (shape {tuple(p.shape)}): its module has no PyTorch default "
                 "rule in glorot.torch.init_module_; pass weight_init=/bias_init= (called as "
                 "f(tensor, seed=..., stream=...)) or initialise it under glorot.torch.keyed"
             )
         _check_tensor(p)
+        _local_and_indices(p)  # placements checked (Partial is an error) before any write
         todo.append((name, p, custom))
     for name, p, custom in todo:
         st = _g.name_stream(stream_name(name), stream)
@@ -574,6 +618,10 @@ class _Keyed(torch.overrides.TorchFunctionMode):
             init.xavier_uniform_: lambda tensor, gain=1.0, generator=None: self._draw(xavier_uniform_, "xavier_uniform_", tensor, gain),
             init.xavier_normal_: lambda tensor, gain=1.0, generator=None: self._draw(xavier_normal_, "xavier_normal_", tensor, gain),
         }
+        # Rows of sharded parameters taken by an integer index (``w.data[padding_idx]``): a
+        # DTensor index returns a copy, so an in-place write to it would be lost. id of the
+        # copy -> (weak reference to it, the parameter, the row).
+        self.rows = {}
         self.unkeyed = {getattr(torch.Tensor, n) for n in _TENSOR_RANDOM}
         self.unkeyed |= {getattr(torch, n) for n in _FACTORY_RANDOM if hasattr(torch, n)}
 
@@ -598,8 +646,47 @@ class _Keyed(torch.overrides.TorchFunctionMode):
             fn(t, *args, seed=self.seed, stream=_g.name_stream(name, self.stream))
         return t
 
+    def _row_copy(self, func, args, kwargs):
+        """``t[i]`` of a model parameter that is a sharded DTensor: remembered, so that
+        ``zero_``/``fill_`` on the copy can be written to the parameter's local shard."""
+        out = func(*args, **kwargs)
+        t = args[0]
+        if (isinstance(out, torch.Tensor) and self.targets.get(_key(t)) is not None
+                and any(not p.is_replicate() for p in t.placements)):
+            try:
+                row = operator.index(args[1])
+            except TypeError:
+                row = None
+            key = id(out)
+            self.rows[key] = (weakref.ref(out, lambda _, k=key: self.rows.pop(k, None)), t, row)
+        return out
+
+    def _write_row(self, func, args, kwargs):
+        """``zero_``/``fill_`` on a remembered row copy: the parameter's local shard is
+        written (the copy too); anything else on it is an error, as it would be lost."""
+        ref, t, row = self.rows[id(args[0])]
+        name = func.__name__
+        if row is not None and name in ("zero_", "fill_"):
+            value = 0.0 if name == "zero_" else (args[1] if len(args) > 1 else kwargs["value"])
+            _fill_row(t, row, float(value))
+            return func(*args, **kwargs)
+        if self.strict:
+            raise KeyedError(
+                f"glorot.torch.keyed: {name} on an indexed copy of the sharded parameter "
+                f"{self.targets.get(_key(t))!r}: indexing a DTensor returns a copy, so the write "
+                "would be lost; keyed writes zero_()/fill_() through an integer row index "
+                "(w.data[padding_idx].zero_()), nothing else"
+            )
+        return func(*args, **kwargs)
+
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if func is torch.Tensor.__getitem__ and args and _is_dtensor(args[0]):
+            return self._row_copy(func, args, kwargs)
+        if (self.rows and args and isinstance(args[0], torch.Tensor) and id(args[0]) in self.rows
+                and self.rows[id(args[0])][0]() is args[0]
+                and getattr(func, "__name__", "").endswith("_") and not func.__name__.startswith("_")):
+            return self._write_row(func, args, kwargs)
         h = self.handlers.get(func)
         if h is not None:
             out = h(*args, **kwargs)
@@ -630,7 +717,11 @@ def keyed(model, seed, *, stream=0, strict=True):
     stream)`` of ``seed`` by global element index; a ``DTensor`` is filled in its local
     shard only. A tensor drawn twice is drawn again from the start of its stream (the last
     draw wins, whatever came before). Non-random operations (``zeros_``, ``ones_``,
-    ``constant_``, ``copy_``, ``fill_``) run as usual.
+    ``constant_``, ``copy_``, ``fill_``) run as usual. Indexing a sharded ``DTensor``
+    returns a copy: ``zero_()``/``fill_()`` on an integer row of a model parameter
+    (Hugging Face's ``w.data[padding_idx].zero_()``) is written to the local shard that
+    holds the row; other in-place ops on such a copy raise ``KeyedError`` (strict). Only
+    the thread that entered ``keyed`` is keyed.
 
     Not keyed (``KeyedError`` by default; ``strict=False`` lets torch's generator draw
     them): a keyed op on a tensor that is not a whole parameter or buffer of ``model`` (a
@@ -647,16 +738,20 @@ def keyed(model, seed, *, stream=0, strict=True):
     init = torch.nn.init
     saved = {n: getattr(init, n) for n in ("_no_grad_uniform_", "_no_grad_normal_", "_no_grad_trunc_normal_")}
 
+    # The patches are module globals, seen by every thread; they key only this thread's
+    # calls (a TorchFunctionMode is per thread too) and pass other threads' through.
+    owner = threading.get_ident()
+
     def p_uniform(tensor, a, b, generator=None):
-        out = mode._draw(uniform_, "uniform_", tensor, a, b)
+        out = mode._draw(uniform_, "uniform_", tensor, a, b) if threading.get_ident() == owner else None
         return out if out is not None else saved["_no_grad_uniform_"](tensor, a, b, generator)
 
     def p_normal(tensor, mean, std, generator=None):
-        out = mode._draw(normal_, "normal_", tensor, mean, std)
+        out = mode._draw(normal_, "normal_", tensor, mean, std) if threading.get_ident() == owner else None
         return out if out is not None else saved["_no_grad_normal_"](tensor, mean, std, generator)
 
     def p_trunc_normal(tensor, mean, std, a, b, generator=None):
-        out = mode._draw(trunc_normal_, "trunc_normal_", tensor, mean, std, a, b)
+        out = mode._draw(trunc_normal_, "trunc_normal_", tensor, mean, std, a, b) if threading.get_ident() == owner else None
         return out if out is not None else saved["_no_grad_trunc_normal_"](tensor, mean, std, a, b, generator)
 
     init._no_grad_uniform_ = p_uniform
