@@ -46,29 +46,31 @@ fn repr(obj: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "?".to_owned(), |r| r.to_string())
 }
 
-/// An integer argument in `0 .. 2^64`: `TypeError` for a non-integer (floats and bools
-/// included), `ValueError` for an integer outside the range.
+/// An integer argument in `0 .. 2^64`: `TypeError` for a non-integer (floats, bools, float
+/// or bool tensors and numpy scalars included: `operator.index` decides, as Python's own
+/// integer arguments do), `ValueError` for an integer outside the range.
 fn arg_u64(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<u64> {
-    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() {
+    let is_bool = obj.is_instance_of::<PyBool>()
+        || obj
+            .getattr("dtype")
+            .is_ok_and(|d| d.str().is_ok_and(|s| s.to_string().contains("bool")));
+    let index = if is_bool {
+        None
+    } else {
+        obj.py()
+            .import("operator")
+            .and_then(|op| op.call_method1("index", (obj,)))
+            .ok()
+    };
+    let Some(index) = index else {
         return Err(type_error(format!(
             "{name} must be an int, got {}",
             type_name(obj)
         )));
-    }
-    if let Ok(v) = obj.extract::<u64>() {
-        return Ok(v);
-    }
-    if obj.is_instance_of::<PyInt>() || obj.hasattr("__index__").unwrap_or(false) {
-        Err(value_error(format!(
-            "{name} must be in 0..2**64, got {}",
-            repr(obj)
-        )))
-    } else {
-        Err(type_error(format!(
-            "{name} must be an int, got {}",
-            type_name(obj)
-        )))
-    }
+    };
+    index
+        .extract::<u64>()
+        .map_err(|_| value_error(format!("{name} must be in 0..2**64, got {}", repr(&index))))
 }
 
 /// A finite float argument.

@@ -27,6 +27,9 @@ CORE = [glorot.normal, glorot.truncated_normal, glorot.uniform]
         ({"seed": 1.5}, TypeError, "seed"),
         ({"seed": "1"}, TypeError, "seed"),
         ({"seed": True}, TypeError, "seed"),
+        ({"seed": np.float32(3.0)}, TypeError, "seed"),
+        ({"seed": np.bool_(True)}, TypeError, "seed"),
+        ({"seed": np.array(3.7)}, TypeError, "seed"),  # int() would truncate it to 3
         ({"stream": -3}, ValueError, "stream"),
         ({"stream": 2**70}, ValueError, "stream"),
         ({"offset": 2**64 - 10}, ValueError, "offset"),
