@@ -33,6 +33,7 @@ parameters, on the other layers or on how the model is sharded.
 """
 
 import contextlib
+import functools
 import math
 import operator
 import threading
@@ -84,7 +85,9 @@ _WRAPPER_PREFIXES = ("_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_ori
 # --- DTensor placements -> global indices of the local shard ---------------------------
 
 
+@functools.lru_cache(maxsize=None)
 def _dtensor_types():
+    """The DTensor classes, looked up once (``None`` for a torch without distributed)."""
     try:
         from torch.distributed.tensor import DTensor
         from torch.distributed.tensor.placement_types import Partial, Replicate, Shard
