@@ -92,7 +92,7 @@ fn fix8<const NORMAL: bool>(r: [u32; 8], e: [__m256i; 2], fixb: u64) -> ([u32; 8
     let undecided = _mm256_andnot_si256(below_lo, below_hi);
 
     // The new draw's fast test.
-    let (w2, k2) = super::x86::pair_lookup(wide::bytemuck::cast(o_hi), layers);
+    let (w2, k2) = super::x86::pair_lookup(o_hi, layers);
     let mag2 = _mm256_srli_epi32::<9>(o_hi);
     let ok2 = _mm256_cmpgt_epi32(k2, mag2);
     let x2 = _mm256_xor_si256(

@@ -40,11 +40,7 @@ fn sign_bits(r: u32x8) -> u32x8 {
 fn lookup(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
     #[cfg(any(target_feature = "sse2", target_feature = "avx"))]
     {
-        // Indices leave by `vmovd`/`vpextrd`: a store and eight byte loads instead (forced
-        // with `black_box`) was measured 5% slower — it lengthens the chain that the
-        // fast-path branch waits on.
-        let idx = (r & u32x8::splat(0xff)).to_array();
-        super::x86::lookup(idx, layers)
+        super::x86::lookup(r, layers)
     }
     #[cfg(not(any(target_feature = "sse2", target_feature = "avx")))]
     {
