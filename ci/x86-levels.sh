@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # x86_64 at target-cpu x86-64 (SSE2), x86-64-v2 (SSE4.2) and x86-64-v3 (AVX2+FMA), plain
-# rustup toolchain: `cargo test --release` of the golden-vector and SIMD-vs-reference tests
-# for each level. The x86-64 and v2 levels are built with `--cfg glorot_no_dispatch`, so
+# rustup toolchain: `cargo test --release` of the golden-vector, SIMD-vs-reference and
+# initializer tests (the kernels apply an initializer's scale themselves) for each level.
+# The x86-64 and v2 levels are built with `--cfg glorot_no_dispatch`, so
 # that their own kernels run even on an AVX2 CPU; a fourth run, "x86-64+dispatch", is the
 # default build as users get it (its AVX2 kernels chosen at run time).
 # The level is set with per-package profile rustflags (-Zprofile-rustflags, RUSTC_BOOTSTRAP)
@@ -54,7 +55,7 @@ for run in x86-64:nodispatch x86-64-v2:nodispatch x86-64-v3:static x86-64:dispat
     rc=0
     RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$CROSS_DIR/x86_64-levels" \
         run_logged "$log" cargo test -Zprofile-rustflags --release "${cfg[@]}" \
-        --test golden --test simd_vs_reference || rc=$?
+        --test golden --test simd_vs_reference --test initializers || rc=$?
     t1=$(now)
     read -r p f < <(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' \
         "$LOG_DIR/$log.log" | awk '{p+=$1; f+=$2} END{print p+0, f+0}')

@@ -26,6 +26,46 @@ pub(crate) const SIMD: bool = cfg!(any(
     all(target_feature = "neon", target_arch = "aarch64")
 ));
 
+/// `x * s + m` in `f32`: a multiply, then an add (two roundings; Rust never fuses them).
+/// With `m = -0.0` the add changes no bit (`x + -0.0` is `x` for every `x`), so a plain
+/// scale is `m = -0.0`, and [`Affine::NONE`] is no change at all, which the optimiser
+/// removes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Affine {
+    pub(crate) s: f32,
+    pub(crate) m: f32,
+}
+
+impl Affine {
+    /// No change.
+    pub(crate) const NONE: Affine = Affine { s: 1.0, m: -0.0 };
+
+    /// `x * s + m`.
+    #[inline(always)]
+    pub(crate) fn of(self, x: f32) -> f32 {
+        x * self.s + self.m
+    }
+}
+
+/// A transform of the samplers' values made by [`fill_rows`] itself, so that an
+/// initializer's scale costs no second pass over the output: the affine part is applied to
+/// each value as the kernels make it (in registers), the rest to each chunk's piece of the
+/// output as soon as it is complete (still in the L1 cache). `()` is none (the plain
+/// samplers): the kernels compiled for it have no trace of it.
+pub(crate) trait Post: Copy {
+    /// The part applied to each value as it is made.
+    #[inline(always)]
+    fn affine(self) -> Affine {
+        Affine::NONE
+    }
+
+    /// The part applied to each chunk's final values, after [`Post::affine`].
+    #[inline(always)]
+    fn apply(self, _vals: &mut [f32]) {}
+}
+
+impl Post for () {}
+
 /// Calls `f(chunk, lo, part)` for each chunk that `offset .. offset + out.len()` touches,
 /// `part` being the piece of `out` holding that chunk's elements `lo .. lo + part.len()`.
 /// (The caller has checked that the range fits in `u64`.)
@@ -53,24 +93,25 @@ pub(crate) fn for_each_chunk(
 ///   `l` from `key::lane_state(base, chunk, l)`;
 /// - `skip(lanes)`: steps every lane once, dropping the draws (rows before the range);
 /// - `rows(lanes, rows, fails)`, the fast pass: one draw per lane for each row. Where the
-///   draw passes the fast test the row holds its value; where it fails, the row holds the
-///   draw's bits (`f32::from_bits(r)`) and bit `l` of `fails[j]` is set (`fails` is as long
-///   as `rows`, and zero on entry);
+///   draw passes the fast test the row holds its value (with `post`'s affine part
+///   applied); where it fails, the row holds the draw's bits (`f32::from_bits(r)`) and bit
+///   `l` of `fails[j]` is set (`fails` is as long as `rows`, and zero on entry);
 /// - `fix(vals, pos, fix, at)`: finishes the elements at the positions `pos` of `vals`
 ///   (whose element indices are `at + pos[i]`), each holding a draw that failed the fast
-///   test, from the elements' own generators (`fix` is [`fixup_base`] of the key), except
-///   the rare ones the kernel leaves to `rest`: those it moves to the front of `pos`,
-///   untouched in `vals`, and returns their count ([`fix_each`] does this one element at a
-///   time);
+///   test, from the elements' own generators (`fix` is [`fixup_base`] of the key; the
+///   affine part applied), except the rare ones the kernel leaves to `rest`: those it
+///   moves to the front of `pos`, untouched in `vals`, and returns their count
+///   ([`fix_each`] does this one element at a time);
 /// - `rest(r, fix, e)`: the value of element `e` whose draw `r` failed the fast test, by
-///   the contract's own function.
+///   the contract's own function;
+/// - `post`: see [`Post`]; `rows` and `fix` apply its affine part, `fill_rows` the rest.
 ///
 /// Closures rather than a trait, so that a kernel compiled for other target features
 /// (the run-time AVX2 kernels) can hand in closures that inherit them.
 #[inline(always)]
 #[expect(
     clippy::too_many_arguments,
-    reason = "the range and the kernel's five parts; a struct of five generic closures reads worse"
+    reason = "the range, the kernel's five parts and the post-transform; a struct of generic closures reads worse"
 )]
 pub(crate) fn fill_rows<L: Copy>(
     key: Key,
@@ -81,10 +122,13 @@ pub(crate) fn fill_rows<L: Copy>(
     rows: impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
     fix: impl Fn(&mut [f32], &mut [u16], u64, u64) -> usize,
     rest: impl Fn(u32, u64, u64) -> f32,
+    post: impl Post,
 ) {
+    let aff = post.affine();
     let base = key.base();
     let fixb = fixup_base(base);
-    for_each_chunk(offset, out, |chunk, lo, part| {
+    for_each_chunk(offset, out, |chunk, lo, whole| {
+        let part = &mut *whole;
         let mut lanes = seed(base, chunk);
         // `chunk < 2^54`, so the chunk's first element index does not overflow.
         let first = chunk * CHUNK;
@@ -100,7 +144,7 @@ pub(crate) fn fill_rows<L: Copy>(
             let n = part.len().min(LANES - head);
             let (h, after) = part.split_at_mut(n);
             let at = first + (row * LANES) as u64;
-            one_row(&mut lanes, &rows, &rest, fixb, at, head, h);
+            one_row(&mut lanes, &rows, &rest, aff, fixb, at, head, h);
             part = after;
             row += 1;
         }
@@ -109,13 +153,14 @@ pub(crate) fn fill_rows<L: Copy>(
             let mut fails = [0u8; ROWS];
             rows(&mut lanes, body, &mut fails[..body.len()]);
             let at = first + (row * LANES) as u64;
-            fix_rows(body.as_flattened_mut(), &fails, &fix, &rest, fixb, at);
+            fix_rows(body.as_flattened_mut(), &fails, &fix, &rest, aff, fixb, at);
             row += body.len();
         }
         if !tail.is_empty() {
             let at = first + (row * LANES) as u64;
-            one_row(&mut lanes, &rows, &rest, fixb, at, 0, tail);
+            one_row(&mut lanes, &rows, &rest, aff, fixb, at, 0, tail);
         }
+        post.apply(whole);
     });
 }
 
@@ -123,10 +168,15 @@ pub(crate) fn fill_rows<L: Copy>(
 /// (a fill's partial first or last row); `at` is the row's first element index. Its few
 /// fix-ups go straight to the contract's `rest`.
 #[inline(always)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "fill_rows' parts and the row's place, passed down as they are"
+)]
 fn one_row<L>(
     lanes: &mut L,
     rows: &impl Fn(&mut L, &mut [[f32; LANES]], &mut [u8]),
     rest: &impl Fn(u32, u64, u64) -> f32,
+    aff: Affine,
     fixb: u64,
     at: u64,
     from: usize,
@@ -138,7 +188,7 @@ fn one_row<L>(
     for (i, (d, &x)) in dst.iter_mut().zip(&v[0][from..]).enumerate() {
         let l = from + i;
         *d = if fails[0] >> l & 1 != 0 {
-            rest(x.to_bits(), fixb, at + l as u64)
+            aff.of(rest(x.to_bits(), fixb, at + l as u64))
         } else {
             x
         };
@@ -159,6 +209,7 @@ fn fix_rows(
     fails: &[u8; ROWS],
     fix: &impl Fn(&mut [f32], &mut [u16], u64, u64) -> usize,
     rest: &impl Fn(u32, u64, u64) -> f32,
+    aff: Affine,
     fixb: u64,
     at: u64,
 ) {
@@ -168,7 +219,7 @@ fn fix_rows(
     let words = vals.len().div_ceil(64);
     for (q, word) in fails.as_chunks::<8>().0[..words].iter().enumerate() {
         if n > 64 {
-            fix_list(vals, &mut pos[..n], fix, rest, fixb, at);
+            fix_list(vals, &mut pos[..n], fix, rest, aff, fixb, at);
             n = 0;
         }
         let mut w = u64::from_le_bytes(*word);
@@ -185,7 +236,7 @@ fn fix_rows(
         }
         n += count;
     }
-    fix_list(vals, &mut pos[..n], fix, rest, fixb, at);
+    fix_list(vals, &mut pos[..n], fix, rest, aff, fixb, at);
 }
 
 /// Finishes the elements at `pos` by the kernel's `fix`; the rare ones it declines are
@@ -197,20 +248,22 @@ fn fix_list(
     pos: &mut [u16],
     fix: &impl Fn(&mut [f32], &mut [u16], u64, u64) -> usize,
     rest: &impl Fn(u32, u64, u64) -> f32,
+    aff: Affine,
     fixb: u64,
     at: u64,
 ) {
     let slow = fix(vals, pos, fixb, at);
     for &p in &pos[..slow] {
         if let Some(v) = vals.get_mut(usize::from(p)) {
-            *v = rest(v.to_bits(), fixb, at + u64::from(p));
+            *v = aff.of(rest(v.to_bits(), fixb, at + u64::from(p)));
         }
     }
 }
 
 /// The kernels' `fix` one element at a time: `fix(r, fixb, e)` is the value of element `e`
-/// whose draw `r` failed the fast test, or `None` for the rare ones left to `rest`. The
-/// fix-ups are independent of each other, so the processor overlaps them.
+/// whose draw `r` failed the fast test, or `None` for the rare ones left to `rest`; `aff`
+/// is applied to the values. The fix-ups are independent of each other, so the processor
+/// overlaps them.
 #[inline(always)]
 pub(crate) fn fix_each(
     vals: &mut [f32],
@@ -218,6 +271,7 @@ pub(crate) fn fix_each(
     fixb: u64,
     at: u64,
     fix: impl Fn(u32, u64, u64) -> Option<f32>,
+    aff: Affine,
 ) -> usize {
     let mut slow = 0;
     for i in 0..pos.len() {
@@ -226,7 +280,7 @@ pub(crate) fn fix_each(
             continue;
         };
         match fix(v.to_bits(), fixb, at + u64::from(p)) {
-            Some(x) => *v = x,
+            Some(x) => *v = aff.of(x),
             None => {
                 // `slow <= i`: the list is rewritten in place, behind the reading.
                 pos[slow] = p;
@@ -289,11 +343,17 @@ mod tests {
                     }
                 },
                 |vals, pos, fixb, at| {
-                    fix_each(vals, pos, fixb, at, |r, fixb, e| {
-                        (!declined(r)).then(|| value(r, fixb, e))
-                    })
+                    fix_each(
+                        vals,
+                        pos,
+                        fixb,
+                        at,
+                        |r, fixb, e| (!declined(r)).then(|| value(r, fixb, e)),
+                        Affine::NONE,
+                    )
                 },
                 value,
+                (),
             );
             for (i, x) in out.iter().enumerate() {
                 let e = offset + i as u64;

@@ -117,7 +117,7 @@ mod tests {
                     for len in lens {
                         let mut a = vec![f32::NAN; len];
                         let mut b = vec![f32::NAN; len];
-                        super::super::fill_vectors(s, key, offset, &mut a);
+                        super::super::fill_vectors(s, key, offset, &mut a, ());
                         fill(s, key, offset, &mut b);
                         let (a, b): (vec::Vec<u32>, vec::Vec<u32>) = (
                             a.iter().map(|x| x.to_bits()).collect(),

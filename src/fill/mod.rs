@@ -2,7 +2,7 @@
 //! lane), the scalar reference, and the fills from a caller's generator. The chunk loop
 //! itself is `chunk.rs`; the kernels are `ziggurat/`.
 
-use crate::chunk::{fill_rows, for_each_chunk, CHUNK, LANES};
+use crate::chunk::{fill_rows, for_each_chunk, Post, CHUNK, LANES};
 use crate::key::{fixup_base, lane_state, Key};
 use crate::lanes::{Lane, U32Source};
 pub(crate) use crate::ziggurat::Sampler;
@@ -33,33 +33,34 @@ pub(crate) fn fill_simd(s: Sampler, key: Key, offset: u64, out: &mut [f32]) -> R
 #[inline(always)]
 pub(crate) fn fill_checked(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
     if crate::chunk::SIMD {
-        fill_vectors(s, key, offset, out);
+        fill_vectors(s, key, offset, out, ());
     } else {
         lanes_scalar::fill(s, key, offset, out);
     }
 }
 
-/// The `f32x8` fill of one sampler (the range is already checked). On an x86-64 build
+/// The `f32x8` fill of one sampler (the range is already checked; `crate::chunk::SIMD`
+/// must hold), with `post` applied to each chunk's values once final. On an x86-64 build
 /// without AVX2 whose CPU has it, the AVX2 copy of the kernels (same bits) runs instead.
-fn fill_vectors(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
+pub(crate) fn fill_vectors<P: Post>(s: Sampler, key: Key, offset: u64, out: &mut [f32], post: P) {
     #[cfg(all(
         target_arch = "x86_64",
         not(target_feature = "avx2"),
         not(glorot_no_dispatch)
     ))]
     if ziggurat::x86::avx2::available() {
-        ziggurat::x86::avx2::fill(s, key, offset, out);
+        ziggurat::x86::avx2::fill(s, key, offset, out, post);
         return;
     }
-    fill_wide(s, key, offset, out);
+    fill_wide(s, key, offset, out, post);
 }
 
 /// [`fill_vectors`] on `wide`'s `f32x8`, as compiled for the build's target features.
-pub(crate) fn fill_wide(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
+pub(crate) fn fill_wide<P: Post>(s: Sampler, key: Key, offset: u64, out: &mut [f32], post: P) {
     match s {
-        Sampler::Normal => wide_ziggurat::<true>(key, offset, out),
-        Sampler::TruncatedNormal => wide_ziggurat::<false>(key, offset, out),
-        Sampler::Uniform => wide_uniform(key, offset, out),
+        Sampler::Normal => wide_ziggurat::<true, P>(key, offset, out, post),
+        Sampler::TruncatedNormal => wide_ziggurat::<false, P>(key, offset, out, post),
+        Sampler::Uniform => wide_uniform(key, offset, out, post),
     }
 }
 
@@ -68,7 +69,7 @@ pub(crate) fn fill_wide(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
 
 /// The normal (`NORMAL`) or the truncated normal on `wide`'s vectors.
 #[inline(never)]
-fn wide_ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
+fn wide_ziggurat<const NORMAL: bool, P: Post>(key: Key, offset: u64, out: &mut [f32], post: P) {
     let (layers, rest): (_, fn(u32, u64, u64) -> f32) = if NORMAL {
         (&NORM, ziggurat::normal_element)
     } else {
@@ -82,14 +83,15 @@ fn wide_ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
         |l| {
             l.next();
         },
-        |l, rows, fails| simd::ziggurat_rows(l, layers, rows, fails),
-        simd::fix_list::<NORMAL>,
+        |l, rows, fails| simd::ziggurat_rows(l, layers, rows, fails, post),
+        |vals, pos, fixb, at| simd::fix_list::<NORMAL>(vals, pos, fixb, at, post.affine()),
         rest,
+        post,
     );
 }
 
 #[inline(never)]
-fn wide_uniform(key: Key, offset: u64, out: &mut [f32]) {
+fn wide_uniform<P: Post>(key: Key, offset: u64, out: &mut [f32], post: P) {
     fill_rows(
         key,
         offset,
@@ -98,10 +100,11 @@ fn wide_uniform(key: Key, offset: u64, out: &mut [f32]) {
         |l| {
             l.next();
         },
-        |l, rows, _| simd::uniform_rows(l, rows),
+        |l, rows, _| simd::uniform_rows(l, rows, post),
         // Never called: the uniform has no fast test to fail.
         |_, _, _, _| 0,
         |r, _, _| ziggurat::uniform_from_bits(r),
+        post,
     );
 }
 

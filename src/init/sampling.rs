@@ -1,6 +1,8 @@
 //! `Sampling`: the one distribution an initializer resolves to for given fans, and the
 //! fill that draws it — a standard sampler, then a plain `f32` multiply and add.
 
+use crate::chunk::{Affine, Post};
+use crate::fill::Sampler;
 use crate::{sample, Error, Key};
 
 /// The largest `|z|` of [`sample::normal`] (the end of Marsaglia's tail, tested there).
@@ -152,8 +154,18 @@ impl Sampling {
         {
             return Err(Error::RangeOverflow);
         }
-        // One chunk at a time, so the scaling pass reads values still in L1 cache rather
-        // than making a second trip through memory for large tensors.
+        if crate::chunk::SIMD {
+            // The vector kernels scale each chunk as soon as its values are final.
+            let s = match *self {
+                Sampling::Normal { .. } => Sampler::Normal,
+                Sampling::TruncatedNormal { .. } => Sampler::TruncatedNormal,
+                Sampling::Uniform { .. } | Sampling::UniformRange { .. } => Sampler::Uniform,
+            };
+            crate::fill::fill_vectors(s, key, offset, out, *self);
+            return Ok(());
+        }
+        // Lane by lane: one chunk at a time, so the scaling pass reads values still in
+        // cache rather than making a second trip through memory for large tensors.
         let chunk = sample::CHUNK;
         let mut pos = offset;
         let mut rest = out;
@@ -171,34 +183,71 @@ impl Sampling {
     #[inline]
     fn fill_piece(&self, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
         match *self {
-            Sampling::Normal { mean, stddev } => {
-                sample::normal(key, offset, out)?;
-                affine(out, stddev, mean);
-            }
-            Sampling::TruncatedNormal { mean, stddev } => {
-                sample::truncated_normal(key, offset, out)?;
-                affine(out, stddev, mean);
-            }
-            Sampling::Uniform { limit } => {
+            Sampling::Normal { .. } => sample::normal(key, offset, out)?,
+            Sampling::TruncatedNormal { .. } => sample::truncated_normal(key, offset, out)?,
+            Sampling::Uniform { .. } | Sampling::UniformRange { .. } => {
                 sample::uniform(key, offset, out)?;
-                affine(out, limit, 0.0);
-            }
-            Sampling::UniformRange { minval, maxval } => {
-                sample::uniform(key, offset, out)?;
-                let width = maxval - minval;
-                let below = prev_f32(maxval);
-                for v in out.iter_mut() {
-                    let x = minval + width * ((*v + 1.0) * 0.5);
-                    *v = if x < maxval { x } else { below };
-                }
             }
         }
+        self.transform(out);
         Ok(())
     }
 }
 
+/// The standard sampler's values to this distribution's: the scale and shift as values are
+/// made, the range's transform per chunk.
+impl Post for Sampling {
+    #[inline(always)]
+    fn affine(self) -> Affine {
+        // `+ -0.0` is no add at all, bit for bit (see `Affine`), as `affine` skips `+ 0`.
+        let m = |m: f32| if m == 0.0 { -0.0 } else { m };
+        match self {
+            Sampling::Normal { mean, stddev } | Sampling::TruncatedNormal { mean, stddev } => {
+                Affine {
+                    s: stddev,
+                    m: m(mean),
+                }
+            }
+            Sampling::Uniform { limit } => Affine { s: limit, m: -0.0 },
+            Sampling::UniformRange { .. } => Affine::NONE,
+        }
+    }
+
+    #[inline(always)]
+    fn apply(self, out: &mut [f32]) {
+        if let Sampling::UniformRange { minval, maxval } = self {
+            range(out, minval, maxval);
+        }
+    }
+}
+
+impl Sampling {
+    /// [`Sampling::fill_piece`]'s transform: the whole of [`Post`] on final values.
+    #[inline]
+    fn transform(self, out: &mut [f32]) {
+        match self {
+            Sampling::Normal { mean, stddev } | Sampling::TruncatedNormal { mean, stddev } => {
+                affine(out, stddev, mean);
+            }
+            Sampling::Uniform { limit } => affine(out, limit, 0.0),
+            Sampling::UniformRange { minval, maxval } => range(out, minval, maxval),
+        }
+    }
+}
+
+/// `minval + (maxval - minval) * ((u + 1) * 0.5)`, kept below `maxval`.
+#[inline(always)]
+fn range(out: &mut [f32], minval: f32, maxval: f32) {
+    let width = maxval - minval;
+    let below = prev_f32(maxval);
+    for v in out.iter_mut() {
+        let x = minval + width * ((*v + 1.0) * 0.5);
+        *v = if x < maxval { x } else { below };
+    }
+}
+
 /// `v * s`, then `+ m` as a separate add (Rust never fuses the two) unless `m == 0`.
-#[inline]
+#[inline(always)]
 fn affine(out: &mut [f32], s: f32, m: f32) {
     if m == 0.0 {
         for v in out.iter_mut() {

@@ -15,6 +15,7 @@ use core::arch::x86_64::*;
 
 use super::wedge::{FixRow, NORM_FIX, TRUNC_FIX};
 use super::{simd, Layer, NORM, TRUNC};
+use crate::chunk::Affine;
 use crate::key::{ELEMENT_GAMMA, GAMMA};
 use crate::lanes::avx2::{mix64, mul64, split_halves};
 
@@ -63,10 +64,15 @@ fn negative(v: __m256) -> __m256i {
 }
 
 /// Eight fix-ups: `r` the draws, `e` the element indices (low four, high four). Returns the
-/// values (the draw's bits where rare) and the mask of the rare lanes.
+/// values with `aff` applied (the draw's bits where rare) and the mask of the rare lanes.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn fix8<const NORMAL: bool>(r: [u32; 8], e: [__m256i; 2], fixb: u64) -> ([u32; 8], u32) {
+fn fix8<const NORMAL: bool>(
+    r: [u32; 8],
+    e: [__m256i; 2],
+    fixb: u64,
+    aff: Affine,
+) -> ([u32; 8], u32) {
     let (layers, table): (&[Layer; 256], &[FixRow; 256]) = if NORMAL {
         (&NORM, &NORM_FIX)
     } else {
@@ -112,8 +118,12 @@ fn fix8<const NORMAL: bool>(r: [u32; 8], e: [__m256i; 2], fixb: u64) -> ([u32; 8
         );
         rare = _mm256_or_si256(rare, tail);
     }
-    let v = _mm256_blendv_epi8(x2, x1, accept);
-    let v = _mm256_blendv_epi8(v, rv, rare);
+    let v = _mm256_castsi256_ps(_mm256_blendv_epi8(x2, x1, accept));
+    let v = _mm256_add_ps(
+        _mm256_mul_ps(v, _mm256_set1_ps(aff.s)),
+        _mm256_set1_ps(aff.m),
+    );
+    let v = _mm256_blendv_epi8(_mm256_castps_si256(v), rv, rare);
     let mask = _mm256_movemask_ps(_mm256_castsi256_ps(rare)) as u32;
     (wide::bytemuck::cast(v), mask)
 }
@@ -127,6 +137,7 @@ pub(crate) fn fix_list<const NORMAL: bool>(
     pos: &mut [u16],
     fixb: u64,
     at: u64,
+    aff: Affine,
 ) -> usize {
     let mut slow = 0;
     let mut done = 0;
@@ -144,7 +155,7 @@ pub(crate) fn fix_list<const NORMAL: bool>(
             _mm256_add_epi64(at_v, _mm256_cvtepu16_epi64(pv)),
             _mm256_add_epi64(at_v, _mm256_cvtepu16_epi64(_mm_srli_si128::<8>(pv))),
         ];
-        let (v, rare) = fix8::<NORMAL>(r, e, fixb);
+        let (v, rare) = fix8::<NORMAL>(r, e, fixb, aff);
         // All eight lanes are written, a fixed count (no branch on `n`): a repeated lane
         // writes its last position's value again, and is masked out of the rare list.
         let rare = rare & ((1 << n) - 1);
@@ -159,7 +170,7 @@ pub(crate) fn fix_list<const NORMAL: bool>(
         }
         done += n;
     }
-    let rest = crate::chunk::fix_each(vals, &mut pos[done..], fixb, at, simd::fix::<NORMAL>);
+    let rest = crate::chunk::fix_each(vals, &mut pos[done..], fixb, at, simd::fix::<NORMAL>, aff);
     // Rare: a loop rather than `copy_within` (a call to `memmove` in every chunk).
     for i in 0..rest {
         pos[slow + i] = pos[done + i];

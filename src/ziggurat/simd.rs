@@ -6,7 +6,7 @@
 use wide::{f32x8, i32x8, u32x8};
 
 use super::{fast, unit_bits, wedge, with_sign, Layer, NORM, NORM_F, TRUNC, TRUNC_Y};
-use crate::chunk::LANES;
+use crate::chunk::{Affine, Post, LANES};
 use crate::key::{element_state, splitmix_output};
 use crate::lanes::Lanes8;
 
@@ -61,8 +61,9 @@ fn lookup_portable(r: u32x8, layers: &[Layer; 256]) -> (f32x8, i32x8) {
 }
 
 /// The fast pass of both ziggurats over `rows` (see `chunk::fill_rows`): each row gets
-/// the signed `x` of every lane that passes the fast test and the draw's bits in every lane
-/// that fails it, whose bit is set in the row's byte of `fails`.
+/// the signed `x` of every lane that passes the fast test (`post`'s affine part applied)
+/// and the draw's bits in every lane that fails it, whose bit is set in the row's byte of
+/// `fails`.
 ///
 /// Out of line (one call per chunk): inlined into the fill, its loop was measured to lose
 /// a lane register to a stack slot in some builds (x86-64-v3: 0.69 → 0.95 ns per value).
@@ -72,7 +73,10 @@ pub(crate) fn ziggurat_rows(
     layers: &[Layer; 256],
     rows: &mut [[f32; LANES]],
     fails: &mut [u8],
+    post: impl Post,
 ) {
+    let Affine { s, m } = post.affine();
+    let (s, m) = (f32x8::splat(s), f32x8::splat(m));
     let mut g = *lanes;
     for (row, f) in rows.iter_mut().zip(fails) {
         let r = g.next();
@@ -80,22 +84,27 @@ pub(crate) fn ziggurat_rows(
         let mag: i32x8 = wide::bytemuck::cast(r >> 9);
         let x: u32x8 = wide::bytemuck::cast(f32x8::from_i32x8(mag) * w);
         let ok: u32x8 = wide::bytemuck::cast(mag.simd_lt(k));
+        let x: f32x8 = wide::bytemuck::cast(x ^ sign_bits(r));
+        let x: u32x8 = wide::bytemuck::cast(x * s + m);
         // Passing lanes: x with the draw's sign; failing lanes: the draw itself.
-        let v = ((x ^ sign_bits(r)) & ok) | (r & !ok);
+        let v = (x & ok) | (r & !ok);
         *row = wide::bytemuck::cast(v);
         *f = !ok.to_bitmask() as u8;
     }
     *lanes = g;
 }
 
-/// The uniform's rows: every draw is a value, `((r as i32) >> 8) * 2^-23`. Out of line, as
-/// [`ziggurat_rows`].
+/// The uniform's rows: every draw is a value, `((r as i32) >> 8) * 2^-23` (`post`'s
+/// affine part applied). Out of line, as [`ziggurat_rows`].
 #[inline(never)]
-pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]]) {
+pub(crate) fn uniform_rows(lanes: &mut Lanes8, rows: &mut [[f32; LANES]], post: impl Post) {
+    let Affine { s, m } = post.affine();
+    let (s, m) = (f32x8::splat(s), f32x8::splat(m));
     let mut g = *lanes;
     for row in rows.iter_mut() {
         let i: i32x8 = wide::bytemuck::cast(g.next());
-        *row = (f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23)).to_array();
+        let u = f32x8::from_i32x8(i >> 8) * f32x8::splat(super::INV_2_23);
+        *row = (u * s + m).to_array();
     }
     *lanes = g;
 }
@@ -108,14 +117,15 @@ pub(crate) fn fix_list<const NORMAL: bool>(
     pos: &mut [u16],
     fixb: u64,
     at: u64,
+    aff: Affine,
 ) -> usize {
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     {
-        super::x86::fix_list::<NORMAL>(vals, pos, fixb, at)
+        super::x86::fix_list::<NORMAL>(vals, pos, fixb, at, aff)
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
     {
-        crate::chunk::fix_each(vals, pos, fixb, at, fix::<NORMAL>)
+        crate::chunk::fix_each(vals, pos, fixb, at, fix::<NORMAL>, aff)
     }
 }
 

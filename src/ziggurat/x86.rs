@@ -190,10 +190,11 @@ pub(super) fn fix_list<const NORMAL: bool>(
     pos: &mut [u16],
     fixb: u64,
     at: u64,
+    aff: crate::chunk::Affine,
 ) -> usize {
     // SAFETY: the build enables AVX2 (the `cfg` above), so `fix_list`'s instructions exist
     // on every CPU this code may run on.
-    unsafe { super::fix8::fix_list::<NORMAL>(vals, pos, fixb, at) }
+    unsafe { super::fix8::fix_list::<NORMAL>(vals, pos, fixb, at, aff) }
 }
 
 /// Runtime dispatch for x86-64 builds that do not enable AVX2 at compile time (the default
@@ -211,7 +212,7 @@ pub(crate) mod avx2 {
     use core::arch::x86_64::*;
 
     use super::super::{fix8, Layer, Sampler, INV_2_23, NORM, TRUNC};
-    use crate::chunk::{fill_rows, LANES};
+    use crate::chunk::{fill_rows, Affine, Post, LANES};
     use crate::key::Key;
 
     cpufeatures::new!(cpu_avx2, "avx2");
@@ -271,12 +272,15 @@ pub(crate) mod avx2 {
     /// for the select. Out of line, as that one.
     #[inline(never)]
     #[target_feature(enable = "avx2")]
-    fn ziggurat_rows(
+    fn ziggurat_rows<P: Post>(
         lanes: &mut Lanes,
         layers: &[Layer; 256],
         rows: &mut [[f32; LANES]],
         fails: &mut [u8],
+        post: P,
     ) {
+        let Affine { s, m } = post.affine();
+        let (s, m) = (_mm256_set1_ps(s), _mm256_set1_ps(m));
         let mut g = *lanes;
         for (row, f) in rows.iter_mut().zip(fails) {
             let r = g.next();
@@ -285,6 +289,7 @@ pub(crate) mod avx2 {
             let x = _mm256_mul_ps(_mm256_cvtepi32_ps(mag), w);
             let sign = _mm256_and_si256(_mm256_slli_epi32::<23>(r), _mm256_set1_epi32(i32::MIN));
             let x = _mm256_xor_ps(x, _mm256_castsi256_ps(sign));
+            let x = _mm256_add_ps(_mm256_mul_ps(x, s), m);
             let ok = _mm256_castsi256_ps(_mm256_cmpgt_epi32(k, mag));
             store(row, _mm256_blendv_ps(_mm256_castsi256_ps(r), x, ok));
             *f = !_mm256_movemask_ps(ok) as u8;
@@ -295,14 +300,14 @@ pub(crate) mod avx2 {
     /// `simd::uniform_rows` on `__m256i` lanes.
     #[inline(never)]
     #[target_feature(enable = "avx2")]
-    fn uniform_rows(lanes: &mut Lanes, rows: &mut [[f32; LANES]]) {
+    fn uniform_rows<P: Post>(lanes: &mut Lanes, rows: &mut [[f32; LANES]], post: P) {
+        let Affine { s, m } = post.affine();
+        let (s, m) = (_mm256_set1_ps(s), _mm256_set1_ps(m));
         let mut g = *lanes;
         for row in rows.iter_mut() {
             let i = _mm256_srai_epi32::<8>(g.next());
-            store(
-                row,
-                _mm256_mul_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(INV_2_23)),
-            );
+            let u = _mm256_mul_ps(_mm256_cvtepi32_ps(i), _mm256_set1_ps(INV_2_23));
+            store(row, _mm256_add_ps(_mm256_mul_ps(u, s), m));
         }
         *lanes = g;
     }
@@ -312,7 +317,7 @@ pub(crate) mod avx2 {
     /// The normal (`NORMAL`) or the truncated normal, as `fill::wide_ziggurat`.
     #[inline(never)]
     #[target_feature(enable = "avx2")]
-    fn ziggurat<const NORMAL: bool>(key: Key, offset: u64, out: &mut [f32]) {
+    fn ziggurat<const NORMAL: bool, P: Post>(key: Key, offset: u64, out: &mut [f32], post: P) {
         let (layers, rest): (_, fn(u32, u64, u64) -> f32) = if NORMAL {
             (&NORM, super::super::normal_element)
         } else {
@@ -326,15 +331,16 @@ pub(crate) mod avx2 {
             |l| {
                 l.next();
             },
-            |l, rows, fails| ziggurat_rows(l, layers, rows, fails),
-            |vals, pos, fixb, at| fix8::fix_list::<NORMAL>(vals, pos, fixb, at),
+            |l, rows, fails| ziggurat_rows(l, layers, rows, fails, post),
+            |vals, pos, fixb, at| fix8::fix_list::<NORMAL>(vals, pos, fixb, at, post.affine()),
             rest,
+            post,
         );
     }
 
     #[inline(never)]
     #[target_feature(enable = "avx2")]
-    fn uniform(key: Key, offset: u64, out: &mut [f32]) {
+    fn uniform<P: Post>(key: Key, offset: u64, out: &mut [f32], post: P) {
         fill_rows(
             key,
             offset,
@@ -343,22 +349,24 @@ pub(crate) mod avx2 {
             |l| {
                 l.next();
             },
-            |l, rows, _| uniform_rows(l, rows),
+            |l, rows, _| uniform_rows(l, rows, post),
             // Never called: the uniform has no fast test to fail.
             |_, _, _, _| 0,
             |r, _, _| super::super::uniform_from_bits(r),
+            post,
         );
     }
 
-    /// The `f32x8` fill on AVX2. Call only when [`available`] is true.
-    pub(crate) fn fill(s: Sampler, key: Key, offset: u64, out: &mut [f32]) {
+    /// The `f32x8` fill on AVX2, `post` applied to each chunk's final values. Call only
+    /// when [`available`] is true.
+    pub(crate) fn fill<P: Post>(s: Sampler, key: Key, offset: u64, out: &mut [f32], post: P) {
         debug_assert!(available());
         // SAFETY: the caller checked `available()`, so the CPU and OS run AVX2 code.
         unsafe {
             match s {
-                Sampler::Normal => ziggurat::<true>(key, offset, out),
-                Sampler::TruncatedNormal => ziggurat::<false>(key, offset, out),
-                Sampler::Uniform => uniform(key, offset, out),
+                Sampler::Normal => ziggurat::<true, P>(key, offset, out, post),
+                Sampler::TruncatedNormal => ziggurat::<false, P>(key, offset, out, post),
+                Sampler::Uniform => uniform(key, offset, out, post),
             }
         }
     }
@@ -431,10 +439,13 @@ pub(crate) mod avx2 {
                         fixb,
                         at,
                         super::super::super::simd::fix::<NORMAL>,
+                        Affine::NONE,
                     );
                     let (mut v2, mut p2) = (vals, pos.clone());
                     // SAFETY: `available()` said the CPU and OS run AVX2 code.
-                    let n2 = unsafe { fix8::fix_list::<NORMAL>(&mut v2, &mut p2, fixb, at) };
+                    let n2 = unsafe {
+                        fix8::fix_list::<NORMAL>(&mut v2, &mut p2, fixb, at, Affine::NONE)
+                    };
                     assert_eq!(v1.map(f32::to_bits), v2.map(f32::to_bits), "trial {trial}");
                     assert_eq!(p1[..n1], p2[..n2], "trial {trial}");
                     rare_seen += n1;
@@ -467,8 +478,8 @@ pub(crate) mod avx2 {
                     let key = Key::new(seed);
                     let mut a = std::vec![0.0f32; len];
                     let mut b = std::vec![1.0f32; len];
-                    fill(s, key, offset, &mut a);
-                    fill_wide(s, key, offset, &mut b);
+                    fill(s, key, offset, &mut a, ());
+                    fill_wide(s, key, offset, &mut b, ());
                     assert!(
                         a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()),
                         "{s:?} seed {seed} offset {offset} len {len}"
