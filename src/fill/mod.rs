@@ -86,6 +86,7 @@ fn wide_ziggurat<const NORMAL: bool, P: Post>(key: Key, offset: u64, out: &mut [
         |l, rows, fails| simd::ziggurat_rows(l, layers, rows, fails, post),
         |vals, pos, fixb, at| simd::fix_list::<NORMAL>(vals, pos, fixb, at, post.affine()),
         rest,
+        simd::fix::<NORMAL>,
         post,
     );
 }
@@ -104,6 +105,7 @@ fn wide_uniform<P: Post>(key: Key, offset: u64, out: &mut [f32], post: P) {
         // Never called: the uniform has no fast test to fail.
         |_, _, _, _| 0,
         |r, _, _| ziggurat::uniform_from_bits(r),
+        |r, _, _| Some(ziggurat::uniform_from_bits(r)),
         post,
     );
 }

@@ -334,6 +334,7 @@ pub(crate) mod avx2 {
             |l, rows, fails| ziggurat_rows(l, layers, rows, fails, post),
             |vals, pos, fixb, at| fix8::fix_list::<NORMAL>(vals, pos, fixb, at, post.affine()),
             rest,
+            super::super::simd::fix::<NORMAL>,
             post,
         );
     }
@@ -353,6 +354,7 @@ pub(crate) mod avx2 {
             // Never called: the uniform has no fast test to fail.
             |_, _, _, _| 0,
             |r, _, _| super::super::uniform_from_bits(r),
+            |r, _, _| Some(super::super::uniform_from_bits(r)),
             post,
         );
     }
