@@ -21,7 +21,7 @@
 //! ```
 
 /// `e^x` for `-8 < x <= 0`, bit for bit FreeBSD msun's `expf` (STREAM.md §12).
-#[inline]
+#[inline(never)]
 pub(crate) fn expf(x: f32) -> f32 {
     const LN2_HI: f32 = f32::from_bits(0x3F31_7200);
     const LN2_LO: f32 = f32::from_bits(0x35BF_BE8E);
@@ -61,7 +61,7 @@ pub(crate) fn expf(x: f32) -> f32 {
 }
 
 /// `ln(1 + x)` for `-1 < x <= 0`, bit for bit musl's `log1pf` (STREAM.md §12).
-#[inline]
+#[inline(never)]
 pub(crate) fn log1pf(x: f32) -> f32 {
     const LN2_HI: f32 = f32::from_bits(0x3F31_7180);
     const LN2_LO: f32 = f32::from_bits(0x3717_F7D1);
