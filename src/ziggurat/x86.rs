@@ -37,7 +37,8 @@ fn low_bytes(w: [u64; 4]) -> [u8; 8] {
 }
 
 /// The layer indices of the eight lanes of `lo` (lanes 0..4) and `hi` (4..8), by 64-bit
-/// moves (SSE2 builds; with SSE4.1 LLVM makes the second move of each half a `pextrq`).
+/// moves written with intrinsics, which LLVM may turn back into a move per lane (SSE2
+/// builds: not measured, since on a CPU with AVX2 they run the AVX2 kernels).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 #[target_feature(enable = "sse2")]
