@@ -105,7 +105,7 @@ fn wide_uniform<P: Post>(key: Key, offset: u64, out: &mut [f32], post: P) {
         // Never called: the uniform has no fast test to fail.
         |_, _, _, _| 0,
         |r, _, _| ziggurat::uniform_from_bits(r),
-        |r, _, _| Some(ziggurat::uniform_from_bits(r)),
+        |r, _, _| Some(ziggurat::uniform_from_bits(r)), // never called either
         post,
     );
 }

@@ -155,13 +155,8 @@ impl Sampling {
             return Err(Error::RangeOverflow);
         }
         if crate::chunk::SIMD {
-            // The vector kernels scale each chunk as soon as its values are final.
-            let s = match *self {
-                Sampling::Normal { .. } => Sampler::Normal,
-                Sampling::TruncatedNormal { .. } => Sampler::TruncatedNormal,
-                Sampling::Uniform { .. } | Sampling::UniformRange { .. } => Sampler::Uniform,
-            };
-            crate::fill::fill_vectors(s, key, offset, out, *self);
+            // The vector kernels scale each value as they make it (`Post` below).
+            crate::fill::fill_vectors(self.sampler(), key, offset, out, *self);
             return Ok(());
         }
         // Lane by lane: one chunk at a time, so the scaling pass reads values still in
@@ -172,25 +167,33 @@ impl Sampling {
         while !rest.is_empty() {
             let take = rest.len().min((chunk - pos % chunk) as usize);
             let (piece, tail) = rest.split_at_mut(take);
-            self.fill_piece(key, pos, piece)?;
+            crate::fill::fill_checked(self.sampler(), key, pos, piece);
+            self.transform(piece);
             pos += take as u64;
             rest = tail;
         }
         Ok(())
     }
 
-    /// Draws and transforms one piece (the range is already checked).
-    #[inline]
-    fn fill_piece(&self, key: Key, offset: u64, out: &mut [f32]) -> Result<(), Error> {
+    /// The standard sampler this distribution is made from.
+    #[inline(always)]
+    const fn sampler(&self) -> Sampler {
         match *self {
-            Sampling::Normal { .. } => sample::normal(key, offset, out)?,
-            Sampling::TruncatedNormal { .. } => sample::truncated_normal(key, offset, out)?,
-            Sampling::Uniform { .. } | Sampling::UniformRange { .. } => {
-                sample::uniform(key, offset, out)?;
-            }
+            Sampling::Normal { .. } => Sampler::Normal,
+            Sampling::TruncatedNormal { .. } => Sampler::TruncatedNormal,
+            Sampling::Uniform { .. } | Sampling::UniformRange { .. } => Sampler::Uniform,
         }
-        self.transform(out);
-        Ok(())
+    }
+
+    /// The lane-by-lane fill's transform of a chunk's final values: the whole of [`Post`]
+    /// at once (a multiply by 1 and an add of 0 skipped, which changes no bit).
+    #[inline]
+    fn transform(self, out: &mut [f32]) {
+        let Affine { s, m } = Post::affine(self);
+        if s != 1.0 || m != 0.0 {
+            affine(out, s, m);
+        }
+        Post::apply(self, out);
     }
 }
 
@@ -221,20 +224,6 @@ impl Post for Sampling {
     }
 }
 
-impl Sampling {
-    /// [`Sampling::fill_piece`]'s transform: the whole of [`Post`] on final values.
-    #[inline]
-    fn transform(self, out: &mut [f32]) {
-        match self {
-            Sampling::Normal { mean, stddev } | Sampling::TruncatedNormal { mean, stddev } => {
-                affine(out, stddev, mean);
-            }
-            Sampling::Uniform { limit } => affine(out, limit, 0.0),
-            Sampling::UniformRange { minval, maxval } => range(out, minval, maxval),
-        }
-    }
-}
-
 /// `minval + (maxval - minval) * ((u + 1) * 0.5)`, kept below `maxval`.
 #[inline(always)]
 fn range(out: &mut [f32], minval: f32, maxval: f32) {
@@ -246,7 +235,8 @@ fn range(out: &mut [f32], minval: f32, maxval: f32) {
     }
 }
 
-/// `v * s`, then `+ m` as a separate add (Rust never fuses the two) unless `m == 0`.
+/// `v * s`, then `+ m` as a separate add (Rust never fuses the two) unless `m == 0`
+/// (`Affine::of` without the add where it would change no bit).
 #[inline(always)]
 fn affine(out: &mut [f32], s: f32, m: f32) {
     if m == 0.0 {
