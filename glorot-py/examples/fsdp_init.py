@@ -190,6 +190,10 @@ def rank_main(args):
             out[label] = gathered(model)
         if rank == 0:
             torch.save(out, args.out)
+    # Every rank done with gloo before any tears its group down: a rank destroying its
+    # group while a peer still talks to it was seen to abort ("terminate called without an
+    # active exception", world size 4). tests/torch_dist_worker.py does the same.
+    dist.barrier()
     dist.destroy_process_group()
 
 
